@@ -1,5 +1,6 @@
 package dev.headroom.nvml;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -17,6 +18,19 @@ import java.util.Set;
  * while another thread blocks in {@link #awaitXid}; implementations must allow exactly that.
  */
 public interface Nvml extends AutoCloseable {
+
+  /** Environment variable naming the NVML library file to load instead of libnvidia-ml.so.1. */
+  String LIBRARY_ENV = "HEADROOM_NVML_LIBRARY";
+
+  /**
+   * Opens the real driver library: {@code libnvidia-ml.so.1}, or the file named by {@code
+   * libraryOverride}, else by {@link #LIBRARY_ENV}.
+   *
+   * @throws NvmlUnavailableException when the library is missing or cannot be initialised
+   */
+  static Nvml open(Optional<Path> libraryOverride) throws NvmlException {
+    return JnaNvml.open(libraryOverride);
+  }
 
   /** Driver, NVML and CUDA driver versions as the library reports them. */
   DriverInfo driver();
