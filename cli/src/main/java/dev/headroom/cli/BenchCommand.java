@@ -12,6 +12,11 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     description = "Measure headroom's own cost and accuracy; prints one JSON line per figure.",
     subcommands = {
+      dev.headroom.cli.bench.BindingBench.class,
+      dev.headroom.cli.bench.AlertLatencyBench.class,
+      dev.headroom.cli.bench.AgentBench.class,
+      dev.headroom.cli.bench.PredictBench.class,
+      dev.headroom.cli.bench.IngestBench.class,
     })
 final class BenchCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

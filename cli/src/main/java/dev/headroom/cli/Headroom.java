@@ -22,6 +22,11 @@ import picocli.CommandLine.Command;
     subcommands = {
       CommandLine.HelpCommand.class,
       BenchCommand.class,
+      AgentCommand.class,
+      DevicesCommand.class,
+      PostmortemCommand.class,
+      CollectorCommand.class,
+      PredictCommand.class,
     })
 public final class Headroom implements Runnable {
 

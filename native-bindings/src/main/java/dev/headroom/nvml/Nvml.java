@@ -26,6 +26,9 @@ public interface Nvml extends AutoCloseable {
    * Opens the real driver library: {@code libnvidia-ml.so.1}, or the file named by {@code
    * libraryOverride}, else by {@link #LIBRARY_ENV}.
    *
+   * <p>One session of the real library can be open per process at a time (the binding is
+   * direct-mapped); a second {@code open} before {@link #close()} throws IllegalStateException.
+   *
    * @throws NvmlUnavailableException when the library is missing or cannot be initialised
    */
   static Nvml open(Optional<Path> libraryOverride) throws NvmlException {
@@ -55,6 +58,16 @@ public interface Nvml extends AutoCloseable {
    * @throws NvmlException for any other failure of a call the snapshot cannot do without
    */
   DeviceSnapshot snapshot(String uuid) throws NvmlException;
+
+  /**
+   * MIG and compute mode of one device, read now (not part of the snapshot: they change only at
+   * reset or by an administrator).
+   *
+   * @return empty when this source does not know them
+   */
+  default Optional<DeviceModes> modes(String uuid) throws NvmlException {
+    return Optional.empty();
+  }
 
   /**
    * Waits up to {@code timeout} for the next Xid (critical error) event on any device.

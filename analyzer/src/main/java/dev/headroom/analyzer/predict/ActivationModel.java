@@ -1,0 +1,219 @@
+package dev.headroom.analyzer.predict;
+
+import dev.headroom.analyzer.predict.TrainingSetup.Attention;
+import dev.headroom.analyzer.predict.TrainingSetup.Loss;
+import java.util.Set;
+
+/**
+ * Bytes saved for backward per token, per layer: Korthikanti et al.'s count ({@code sbh(34 +
+ * 5as/h)} for a GPT layer with eager attention and dropout) generalised to GQA, gated MLPs,
+ * parallel residuals, flash attention and frozen weights (a frozen linear keeps no input: autograd
+ * only saves what the weight gradient needs). See docs/predictor.md §Activations.
+ */
+final class ActivationModel {
+  private final Architecture a;
+  private final TrainingSetup s;
+  /** Bytes of one activation element (2 for 16-bit compute, 4 for fp32). */
+  private final long cb;
+
+  ActivationModel(Architecture a, TrainingSetup s) {
+    this.a = a;
+    this.s = s;
+    this.cb = s.precision().computeBytes();
+  }
+
+  private boolean baseTrainable() {
+    return !s.adapters();
+  }
+
+  private boolean adapted(LoraTarget t) {
+    return s.adapters() && s.loraTargets().contains(t);
+  }
+
+  private boolean loraDropout() {
+    return s.loraDropout() > 0;
+  }
+
+  /**
+   * A linear input tensor of width {@code width} shared by {@code members}: kept once when a
+   * member's weight needs it (trainable base, or an adapter without dropout), plus a dropped-out
+   * copy and its 1-byte mask per adapter with dropout.
+   */
+  private long linearInput(long width, Set<LoraTarget> members, boolean alreadyKept) {
+    long copies = 0;
+    for (LoraTarget t : members) {
+      if (adapted(t) && loraDropout()) {
+        copies += (cb + 1) * width;
+      }
+    }
+    return (keepsShared(members) && !alreadyKept ? cb * width : 0) + copies;
+  }
+
+  /** Whether some member's weight gradient needs the shared (undropped) input tensor itself. */
+  private boolean keepsShared(Set<LoraTarget> members) {
+    // A bitsandbytes 4/8-bit linear keeps its input whenever the input needs a gradient
+    // (MatMul4Bit.forward: ctx.tensors = (A, B)), although the weight is frozen.
+    if (baseTrainable() || s.quant() != TrainingSetup.Quant.NONE) {
+      return true;
+    }
+    for (LoraTarget t : members) {
+      if (adapted(t) && !loraDropout()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Bytes per token per layer kept by a layer that is not checkpointed, at sequence length s. */
+  long perLayerPerToken() {
+    long h = a.hidden();
+    long i = a.intermediate();
+    long aw = a.attentionWidth();
+    long kvw = a.kvWidth();
+    long heads = a.heads();
+    long seq = s.seqLen();
+    Family f = a.family();
+    boolean sharedNorm = f.parallelResidual() && f.normsPerLayer() == 1;
+
+    long bytes = 0;
+    // Norm inputs: two residual-stream tensors for a sequential block, one for a parallel one.
+    bytes += (f.parallelResidual() ? 1 : 2) * normKeeps();
+    bytes += linearInput(h, Set.of(LoraTarget.Q, LoraTarget.K, LoraTarget.V), false);
+    // Q (after RoPE), K and V, kept by the attention kernel. SDPA and eager attention get K and
+    // V repeated to every query head first (HF repeat_kv, litgpt expand: SDPA had no GQA before
+    // torch 2.5), so they keep the repeated copies; flash-attn reads the grouped heads directly.
+    bytes += cb * (aw + 2 * keptKvWidth());
+    if (s.attention() == Attention.EAGER) {
+      if (f.dropout()) {
+        bytes += (cb + 1 + cb) * heads * seq; // softmax output, dropout mask, dropout output
+      } else {
+        bytes += (cb == 2 ? 4 + 2 : 4) * heads * seq; // fp32 softmax kept, its 16-bit copy for ·V
+      }
+      bytes += linearInput(aw, Set.of(LoraTarget.O), false);
+    } else {
+      bytes += cb * aw + 4 * heads; // attention output and fp32 log-sum-exp, kept by the kernel
+      // SDPA's output is [b, heads, s, d]: o_proj reads a transposed contiguous copy of it;
+      // flash-attn's [b, s, heads, d] output is reshaped in place and shared.
+      bytes += linearInput(aw, Set.of(LoraTarget.O), s.attention() == Attention.FLASH);
+    }
+    if (f.dropout()) {
+      bytes += 2 * h; // residual dropout masks after attention and after the MLP
+    }
+    boolean attentionInputKept = keepsShared(Set.of(LoraTarget.Q, LoraTarget.K, LoraTarget.V));
+    Set<LoraTarget> mlpIn = a.mlp().gated() ? Set.of(LoraTarget.GATE, LoraTarget.UP) : Set.of(LoraTarget.UP);
+    bytes += linearInput(h, mlpIn, sharedNorm && attentionInputKept);
+    if (a.mlp().gated()) {
+      bytes += 3 * cb * i; // gate output (activation input), activation output and up output (product inputs)
+    } else {
+      bytes += cb * i; // up output (GeLU input)
+    }
+    bytes += linearInput(i, Set.of(LoraTarget.DOWN), false);
+    bytes += loraRankBytes();
+    return bytes;
+  }
+
+  /**
+   * What one norm keeps per channel. LayerNorm (torch's fused kernel) keeps its input; the
+   * RMSNorms of HF, litgpt and torchtune upcast to fp32 inside autograd, so they keep the fp32
+   * copy, plus the normalised tensor before the weight multiply when the weight trains.
+   */
+  private long normKeeps() {
+    long h = a.hidden();
+    if (a.family().normHasBias()) {
+      return cb * h;
+    }
+    return Math.max(4, cb) * h + (baseTrainable() ? cb * h : 0);
+  }
+
+  /** The adapters' A outputs, kept for B's weight gradient. */
+  private long loraRankBytes() {
+    if (!s.adapters()) {
+      return 0;
+    }
+    long n = 0;
+    for (Linear l : a.blockLinears()) {
+      if (adapted(l.role())) {
+        n++;
+      }
+    }
+    return n * s.loraRank() * cb;
+  }
+
+  private long keptKvWidth() {
+    return s.attention() == Attention.FLASH ? a.kvWidth() : a.attentionWidth();
+  }
+
+  /** Checkpointed layer: its input only (the residual stream). */
+  long layerInputPerToken() {
+    return cb * a.hidden();
+  }
+
+  /**
+   * Op-level selective checkpointing (PyTorch's selective policy as torchtitan applies it): keeps
+   * the layer input, the q/k/v projection outputs, the attention output and log-sum-exp, and every
+   * second matmul output of the MLP; recomputes norms, RoPE, head repeats, activations and the s×s
+   * scores.
+   */
+  long selectivePerToken() {
+    long h = a.hidden();
+    long i = a.intermediate();
+    long mlpMatmulOutputs = a.mlp().gated() ? cb * (2 * i + h) : cb * (i + h);
+    return cb * h
+        + cb * (a.attentionWidth() + 2 * a.kvWidth())
+        + cb * a.attentionWidth() + 4L * a.heads()
+        + mlpMatmulOutputs / 2;
+  }
+
+  /**
+   * Outside the blocks: the final norm's input, the head's input when the head trains, and the
+   * embedding dropout mask (Korthikanti §4 "other activation memory").
+   */
+  long otherPerToken() {
+    long h = a.hidden();
+    boolean headTrains = a.hasLmHead() && (baseTrainable() || adapted(LoraTarget.LM_HEAD));
+    return cb * h + (headTrains ? cb * h : 0) + (a.family().dropout() ? h : 0);
+  }
+
+  /**
+   * Activation gradients alive while one block's MLP runs backward: the gradients of its widest
+   * tensors and of the residual stream.
+   */
+  long backwardWorkingSetPerToken() {
+    long h = a.hidden();
+    long i = a.intermediate();
+    return a.mlp().gated() ? cb * (3 * i + 2 * h) : cb * (2 * i + 2 * h);
+  }
+
+  /**
+   * Logits and cross-entropy at the loss, per token (§1.4): standard = logits in the compute
+   * dtype + fp32 upcast + fp32 log-softmax + two fp32 gradient buffers in its backward; chunked =
+   * logits still referenced, the per-chunk log-softmax outputs, and every chunk's logit gradient
+   * (the loss's backward runs for all chunks before the head's), all in the compute dtype;
+   * fused = none materialised.
+   */
+  long logitsPerToken() {
+    if (!a.hasLmHead()) {
+      return 0;
+    }
+    long v = a.vocab();
+    return switch (s.loss()) {
+      case STANDARD -> cb * v + 12 * v;
+      case CHUNKED -> 3 * cb * v;
+      case FUSED -> 0;
+    };
+  }
+
+  /** A one-line account of the stash, for the human table. */
+  String describe() {
+    long tokens = s.tokensPerMicroBatch();
+    String layer = switch (s.checkpointing()) {
+      case NONE -> perLayerPerToken() + " B/token/layer kept (" + (s.attention() == Attention.EAGER
+          ? "incl. s×s scores" : "flash/SDPA, no s² term") + ")";
+      case FULL -> layerInputPerToken() + " B/token/layer input kept + one layer recomputed ("
+          + perLayerPerToken() + " B/token)";
+      case SELECTIVE -> selectivePerToken() + " B/token/layer kept (selective: attention + half the MLP matmuls)";
+    };
+    String loss = s.loss() == Loss.FUSED || !a.hasLmHead() ? "no logits" : logitsPerToken() + " B/token logits+loss";
+    return layer + " × " + a.layers() + " layers × " + tokens + " tokens; " + loss;
+  }
+}

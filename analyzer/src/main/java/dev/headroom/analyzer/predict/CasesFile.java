@@ -1,0 +1,208 @@
+package dev.headroom.analyzer.predict;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.OptionalDouble;
+
+/**
+ * Reads prediction cases in the schema of {@code samples/calibration/memory-cases-calibration.csv}:
+ * one run per row, architecture columns, training-setup columns and the {@code metric} to
+ * predict. {@code gpu_capacity_gib} is optional; {@code peak_gib} is the measured value (kept for
+ * the bench), {@code notes}, {@code source}, {@code confidence} are ignored.
+ */
+public final class CasesFile {
+  /** Columns a cases file must have. */
+  public static final List<String> REQUIRED = List.of("id", "model", "layers", "hidden", "heads",
+      "kv_heads", "head_dim", "intermediate", "vocab", "tied_embeddings", "mlp", "params", "method",
+      "lora_rank", "lora_targets", "quant", "precision", "optimizer", "micro_batch", "seq_len",
+      "grad_ckpt", "gpus", "sharding", "offload", "attention", "loss", "metric");
+
+  private static final List<String> ARCHITECTURE = List.of("layers", "hidden", "heads", "kv_heads",
+      "head_dim", "intermediate", "vocab", "tied_embeddings", "mlp", "params");
+  private static final List<String> SETUP = List.of("method", "lora_rank", "lora_targets", "quant",
+      "precision", "optimizer", "micro_batch", "seq_len", "grad_ckpt", "gpus", "sharding", "offload",
+      "attention", "loss");
+  private static final String CALIBRATION = "/dev/headroom/analyzer/predict/calibration/memory-cases-calibration.csv";
+
+  private CasesFile() {}
+
+  public static List<PredictionCase> read(Path file) {
+    try {
+      return parse(Files.readString(file), file.toString());
+    } catch (NoSuchFileException e) {
+      throw new SpecException(file + ": no such cases file");
+    } catch (IOException e) {
+      throw new SpecException(file + ": cannot read cases file: " + e.getMessage());
+    }
+  }
+
+  /** The calibration cases bundled in the jar. */
+  public static List<PredictionCase> calibration() {
+    try (InputStream in = CasesFile.class.getResourceAsStream(CALIBRATION)) {
+      if (in == null) {
+        throw new IllegalStateException("calibration cases missing from the jar: " + CALIBRATION);
+      }
+      return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "memory-cases-calibration.csv");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Parses every row; a row with a bad value becomes {@link PredictionCase.Invalid}, the others
+   * are still returned.
+   *
+   * @throws SpecException when the file itself is unusable (missing columns, bad quoting)
+   */
+  public static List<PredictionCase> parse(String text, String where) {
+    CsvTable table = CsvTable.parse(text, where);
+    List<String> missing = new ArrayList<>();
+    for (String column : REQUIRED) {
+      if (table.column(column) < 0) {
+        missing.add(column);
+      }
+    }
+    if (!missing.isEmpty()) {
+      throw new SpecException(where + ":1: missing column(s) " + String.join(", ", missing));
+    }
+    List<PredictionCase> cases = new ArrayList<>();
+    for (CsvTable.Row row : table.rows()) {
+      cases.add(parseRow(table, row, where));
+    }
+    return cases;
+  }
+
+  private static PredictionCase parseRow(CsvTable table, CsvTable.Row row, String where) {
+    String id = field(table, row, "id");
+    String label = id.isEmpty() ? "line " + row.line() : id;
+    if (row.fields().size() != table.header().size()) {
+      return new PredictionCase.Invalid(label, row.line(), "(row)", "has " + row.fields().size()
+          + " fields, the header has " + table.header().size());
+    }
+    String column = "model";
+    try {
+      String modelName = field(table, row, "model");
+      ModelPresets presets = ModelPresets.bundled();
+      boolean explicit = ARCHITECTURE.stream().anyMatch(c -> !field(table, row, c).isEmpty());
+      Architecture model;
+      if (!explicit) {
+        model = presets.resolve(modelName, "row " + label);
+      } else {
+        ObjectNode m = ModelConfigs.JSON.createObjectNode();
+        m.put("name", modelName);
+        presets.find(modelName).ifPresent(p -> m.put("family", p.family().label()));
+        for (String c : ARCHITECTURE) {
+          column = c;
+          String value = field(table, row, c);
+          if (value.isEmpty()) {
+            continue;
+          }
+          switch (c) {
+            case "tied_embeddings" -> m.put(c, parseBool(value));
+            case "mlp" -> m.put(c, value);
+            default -> m.put(c, parseLong(value));
+          }
+        }
+        column = "model";
+        model = ModelConfigs.fromExplicit(m, modelName, "row " + label);
+        // A preset of the same name supplies family-specific counts the columns cannot express
+        // (BERT's pooler, T5's cross-attention) unless the row states params itself.
+      }
+      ObjectNode spec = ModelConfigs.JSON.createObjectNode();
+      for (String c : SETUP) {
+        column = c;
+        String value = field(table, row, c);
+        if (value.isEmpty()) {
+          continue;
+        }
+        String key = c;
+        switch (c) {
+          case "lora_rank", "micro_batch", "seq_len", "gpus" -> spec.put(key, parseLong(value));
+          default -> spec.put(key, value);
+        }
+      }
+      column = "gpu_capacity_gib";
+      String capacity = table.column(column) >= 0 ? field(table, row, column) : "";
+      if (!capacity.isEmpty()) {
+        double gib = parseDouble(capacity);
+        if (gib <= 0) {
+          throw new SpecException("must be > 0, got " + capacity);
+        }
+        spec.put("gpu", capacity + "GiB");
+      } else if (table.column("gpu") >= 0 && !field(table, row, "gpu").isEmpty()) {
+        column = "gpu";
+        spec.put("gpu", field(table, row, "gpu"));
+      }
+      column = "metric";
+      Metric metric = Labeled.parse(Metric.values(), field(table, row, "metric"), "metric", "row " + label);
+      column = "peak_gib";
+      OptionalDouble measured = OptionalDouble.empty();
+      if (table.column(column) >= 0 && !field(table, row, column).isEmpty()) {
+        measured = OptionalDouble.of(parseDouble(field(table, row, column)));
+      }
+      column = "(setup)";
+      RunSpec parsed = RunSpec.withModel(spec, model, "row " + label);
+      return new PredictionCase.Valid(label, row.line(), parsed, metric, measured);
+    } catch (SpecException e) {
+      String message = e.getMessage();
+      String prefix = "row " + label + ": ";
+      if (message.startsWith(prefix)) {
+        message = message.substring(prefix.length());
+      }
+      return new PredictionCase.Invalid(label, row.line(), guessColumn(column, message), message);
+    }
+  }
+
+  /** Messages from the spec parser name their key; prefer it over the column being read. */
+  private static String guessColumn(String column, String message) {
+    for (String c : SETUP) {
+      if (message.startsWith(c + " ") || message.contains("key '" + c + "'") || message.startsWith(c + ":")) {
+        return c;
+      }
+    }
+    for (String c : ARCHITECTURE) {
+      if (message.contains(": " + c + " ") || message.contains("field '" + c + "'")) {
+        return c;
+      }
+    }
+    return column;
+  }
+
+  private static String field(CsvTable table, CsvTable.Row row, String name) {
+    int k = table.column(name);
+    return k < 0 || k >= row.fields().size() ? "" : row.fields().get(k).strip();
+  }
+
+  private static long parseLong(String value) {
+    try {
+      return Long.parseLong(value.replace("_", ""));
+    } catch (NumberFormatException e) {
+      throw new SpecException("not an integer: '" + value + "'");
+    }
+  }
+
+  private static double parseDouble(String value) {
+    try {
+      return Double.parseDouble(value);
+    } catch (NumberFormatException e) {
+      throw new SpecException("not a number: '" + value + "'");
+    }
+  }
+
+  private static boolean parseBool(String value) {
+    return switch (value.toLowerCase(Locale.ROOT)) {
+      case "true", "yes", "1" -> true;
+      case "false", "no", "0" -> false;
+      default -> throw new SpecException("not true/false: '" + value + "'");
+    };
+  }
+}

@@ -1,0 +1,90 @@
+package dev.headroom.analyzer.predict;
+
+/**
+ * The block layout of a transformer family: the details that change parameter counts and what the
+ * layer keeps for backward, beyond the sizes in {@link Architecture}.
+ */
+public enum Family implements Labeled {
+  /** Llama, Mistral, Qwen2, Gemma, Phi-3, TinyLlama: RMSNorm (weight only), pre-norm, no biases. */
+  LLAMA("llama", false, 2, false, false, false, false),
+  /** Qwen2: Llama layout plus biases on q, k and v. */
+  QWEN2("qwen2", false, 2, false, false, false, false),
+  /** Falcon-7B/40B: one LayerNorm shared by attention and MLP (parallel residual), no biases. */
+  FALCON("falcon", true, 1, true, false, false, false),
+  /** GPT-NeoX, Pythia, StableLM-alpha: two LayerNorms on the same input, parallel residual, biases. */
+  GPT_NEOX("gpt-neox", true, 2, true, true, false, false),
+  /** Phi-1.5 / Phi-2: one shared LayerNorm, parallel residual, biases, lm_head bias. */
+  PHI("phi", true, 1, true, true, false, false),
+  /** GPT-2: LayerNorm, biases, learned positions, dropout after attention scores and blocks. */
+  GPT2("gpt2", true, 2, false, true, true, false),
+  /** BLOOM: LayerNorm (also after the embedding), biases, ALiBi, no dropout by default. */
+  BLOOM("bloom", true, 2, false, true, false, false),
+  /** BERT-style encoder with a sequence-classification head: no vocabulary logits. */
+  BERT("bert", true, 2, false, true, true, true),
+  /** T5 v1.1 encoder-decoder (layers = encoder + decoder), RMS-style norm, no biases, dropout. */
+  T5("t5", false, 2, false, false, true, false);
+
+  private final String label;
+  private final boolean normHasBias;
+  private final int normsPerLayer;
+  private final boolean parallelResidual;
+  private final boolean linearBias;
+  private final boolean dropout;
+  private final boolean classifierHead;
+
+  Family(
+      String label,
+      boolean normHasBias,
+      int normsPerLayer,
+      boolean parallelResidual,
+      boolean linearBias,
+      boolean dropout,
+      boolean classifierHead) {
+    this.label = label;
+    this.normHasBias = normHasBias;
+    this.normsPerLayer = normsPerLayer;
+    this.parallelResidual = parallelResidual;
+    this.linearBias = linearBias;
+    this.dropout = dropout;
+    this.classifierHead = classifierHead;
+  }
+
+  @Override
+  public String label() {
+    return label;
+  }
+
+  /** LayerNorm has weight and bias (2 values per channel); RMSNorm only a weight. */
+  public boolean normHasBias() {
+    return normHasBias;
+  }
+
+  public int normsPerLayer() {
+    return normsPerLayer;
+  }
+
+  /** Attention and MLP read the same input and are added to the residual together. */
+  public boolean parallelResidual() {
+    return parallelResidual;
+  }
+
+  /** Every linear in the block has a bias. */
+  public boolean linearBias() {
+    return linearBias;
+  }
+
+  /** Dropout is active in training (attention-probability and residual dropout masks are kept). */
+  public boolean dropout() {
+    return dropout;
+  }
+
+  /** The head classifies the sequence: logits are [batch, labels], not [tokens, vocab]. */
+  public boolean classifierHead() {
+    return classifierHead;
+  }
+
+  /** The family's norm parameters per channel. */
+  int normParamsPerChannel() {
+    return normHasBias ? 2 : 1;
+  }
+}

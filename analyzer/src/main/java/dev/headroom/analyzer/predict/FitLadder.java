@@ -1,0 +1,117 @@
+package dev.headroom.analyzer.predict;
+
+import dev.headroom.analyzer.predict.TrainingSetup.Checkpointing;
+import dev.headroom.analyzer.predict.TrainingSetup.Method;
+import dev.headroom.analyzer.predict.TrainingSetup.Offload;
+import dev.headroom.analyzer.predict.TrainingSetup.Optimizer;
+import dev.headroom.analyzer.predict.TrainingSetup.Precision;
+import dev.headroom.analyzer.predict.TrainingSetup.Quant;
+import dev.headroom.analyzer.predict.TrainingSetup.Sharding;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/**
+ * The mitigation ladder, in the seeds' order — bf16, activation checkpointing, 8-bit optimizer,
+ * smaller micro-batch with accumulation, QLoRA, offload — with the two free or cheap extras slotted
+ * where they cost least: {@code expandable_segments} right after bf16, sharding across the
+ * available GPUs before QLoRA (it keeps full fine-tuning). Rungs are cumulative; a rung that
+ * changes nothing for this run is left out.
+ */
+public final class FitLadder {
+
+  /**
+   * One rung: the setup after applying it (and every rung above), its prediction and its cost.
+   */
+  public record Rung(String name, String cost, RunSpec spec, Prediction prediction, boolean fits) {}
+
+  private record Step(String name, String cost, UnaryOperator<RunSpec> apply) {}
+
+  private final MemoryPredictor predictor;
+  private final Metric metric;
+
+  public FitLadder(MemoryPredictor predictor, Metric metric) {
+    this.predictor = predictor;
+    this.metric = metric;
+  }
+
+  /** Against the whole-process number ({@link Metric#DEVICE}), the one an OOM is decided on. */
+  public static FitLadder standard() {
+    return new FitLadder(MemoryPredictor.standard(), Metric.DEVICE);
+  }
+
+  private static List<Step> steps() {
+    List<Step> steps = new ArrayList<>();
+    steps.add(new Step("bf16 mixed precision", "none (faster on tensor cores)",
+        spec -> spec.setup().precision() == Precision.FP32
+            ? spec.withSetup(spec.setup().withPrecision(Precision.BF16_MIXED)) : spec));
+    steps.add(new Step("expandable_segments allocator", "none (PYTORCH_CUDA_ALLOC_CONF=expandable_segments:True)",
+        spec -> spec.withSetup(spec.setup().withExpandableSegments(true))));
+    steps.add(new Step("activation checkpointing", "about 30 % more step time (one extra forward)",
+        spec -> spec.withSetup(spec.setup().withCheckpointing(Checkpointing.FULL))));
+    steps.add(new Step("8-bit optimizer", "negligible (bitsandbytes blockwise states)",
+        spec -> {
+          Optimizer o = spec.setup().optimizer();
+          Optimizer eight = switch (o) {
+            case ADAMW -> Optimizer.ADAMW_8BIT;
+            case PAGED_ADAMW -> Optimizer.PAGED_ADAMW_8BIT;
+            default -> o;
+          };
+          return spec.withSetup(spec.setup().withOptimizer(eight));
+        }));
+    steps.add(new Step("micro-batch 1 with gradient accumulation", "none at the same tokens per step (lower GPU utilisation)",
+        spec -> {
+          TrainingSetup s = spec.setup();
+          return s.microBatch() == 1 ? spec : spec.withSetup(s.withBatch(1, s.gradAccum() * s.microBatch()));
+        }));
+    steps.add(new Step("shard across the GPUs (FSDP full shard)", "all-gather and reduce-scatter every step",
+        spec -> {
+          TrainingSetup s = spec.setup();
+          return s.gpus() > 1 && !s.sharding().shardsWeights()
+              ? spec.withSetup(s.withSharding(Sharding.FSDP_FULL)) : spec;
+        }));
+    steps.add(new Step("QLoRA (4-bit NF4 base + LoRA adapters)", "task-dependent quality (measure before committing)",
+        spec -> {
+          TrainingSetup s = spec.setup();
+          if (s.method() == Method.QLORA) {
+            return spec;
+          }
+          TrainingSetup q = s.withMethod(Method.QLORA, Quant.NF4_DQ);
+          if (s.method() == Method.FULL) {
+            q = new TrainingSetup(Method.QLORA, 16, LoraTarget.allLinear(), q.loraDropout(), Quant.NF4_DQ,
+                q.precision(), q.optimizer(), q.microBatch(), q.seqLen(), q.checkpointing(),
+                q.attention(), q.loss(), q.gradAccum(), q.gpus(), q.sharding(), q.offload(),
+                q.expandableSegments());
+          }
+          return spec.withSetup(q);
+        }));
+    steps.add(new Step("offload optimizer to CPU", "PCIe-bound step (~32 GB/s instead of TB/s HBM)",
+        spec -> spec.setup().offload() == Offload.NONE
+            ? spec.withSetup(spec.setup().withOffload(Offload.OPTIMIZER)) : spec));
+    steps.add(new Step("offload parameters too", "PCIe-bound forward and backward (every layer crosses PCIe)",
+        spec -> spec.withSetup(spec.setup().withOffload(Offload.PARAMS_OPTIMIZER))));
+    return steps;
+  }
+
+  /** Every applicable rung, top to bottom, each with its prediction. */
+  public List<Rung> climb(RunSpec start) {
+    List<Rung> rungs = new ArrayList<>();
+    RunSpec current = start;
+    for (Step step : steps()) {
+      RunSpec next = step.apply().apply(current);
+      if (next.equals(current)) {
+        continue;
+      }
+      current = next;
+      Prediction p = predictor.predict(current);
+      rungs.add(new Rung(step.name(), step.cost(), current, p, p.verdict(metric) == Verdict.FITS));
+    }
+    return rungs;
+  }
+
+  /** The first rung under the danger threshold, if any; empty when even the last one does not fit. */
+  public Optional<Rung> firstFit(RunSpec start) {
+    return climb(start).stream().filter(Rung::fits).findFirst();
+  }
+}

@@ -1,0 +1,261 @@
+package dev.headroom.analyzer.predict;
+
+import dev.headroom.analyzer.predict.TrainingSetup.Checkpointing;
+import dev.headroom.analyzer.predict.TrainingSetup.Method;
+import dev.headroom.analyzer.predict.TrainingSetup.Offload;
+import dev.headroom.analyzer.predict.TrainingSetup.Optimizer;
+import dev.headroom.analyzer.predict.TrainingSetup.Quant;
+import dev.headroom.analyzer.predict.TrainingSetup.Sharding;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * The analytical per-GPU memory model: model states (weights, gradients, optimizer) by bytes per
+ * parameter and sharding, activations by {@link ActivationModel}, and the peak as the largest of
+ * three moments of a step — the loss (all activations and the logits alive), the backward through
+ * the last layer, and the optimizer step (every gradient alive). Pure arithmetic, no I/O.
+ */
+public final class MemoryPredictor {
+  private final PredictorConstants c;
+
+  public MemoryPredictor(PredictorConstants constants) {
+    this.c = constants;
+  }
+
+  public static MemoryPredictor standard() {
+    return new MemoryPredictor(PredictorConstants.standard());
+  }
+
+  public PredictorConstants constants() {
+    return c;
+  }
+
+  /** Parameters that get gradients: all of them, or the LoRA adapters' {@code r·(d_in + d_out)}. */
+  public static long trainableParams(Architecture a, TrainingSetup s) {
+    if (!s.adapters()) {
+      return a.params();
+    }
+    long perLayer = 0;
+    for (Linear l : a.blockLinears()) {
+      if (s.loraTargets().contains(l.role())) {
+        perLayer += (long) s.loraRank() * (l.dIn() + l.dOut());
+      }
+    }
+    long head = a.hasLmHead() && s.loraTargets().contains(LoraTarget.LM_HEAD)
+        ? (long) s.loraRank() * (a.hidden() + a.vocab()) : 0;
+    return a.layers() * perLayer + head;
+  }
+
+  /** Weights of the block linears, the ones 4-bit/8-bit quantisation stores compactly. */
+  static long blockMatrixParams(Architecture a) {
+    long perLayer = 0;
+    for (Linear l : a.blockLinears()) {
+      perLayer += l.weightParams();
+    }
+    return Math.min(a.layers() * perLayer, a.params());
+  }
+
+  private static long largestBlockMatrix(Architecture a) {
+    long max = 0;
+    for (Linear l : a.blockLinears()) {
+      max = Math.max(max, l.weightParams());
+    }
+    return max;
+  }
+
+  public Prediction predict(RunSpec spec) {
+    Architecture a = spec.model();
+    TrainingSetup s = spec.setup();
+    Gpu gpu = spec.gpu();
+    long n = s.gpus();
+    long cb = s.precision().computeBytes();
+    long params = a.params();
+    long trainable = trainableParams(a, s);
+    Sharding sh = s.sharding();
+    Offload off = s.offload();
+    Optimizer opt = s.optimizer();
+
+    // --- model states, whole model, then this GPU's share -------------------------------------
+    ModelStates whole = modelStates(a, s);
+    double weightsAll = whole.weightsBytes();
+    double gradsAll = whole.gradientsBytes();
+    double masterAll = whole.masterBytes();
+    double statesAll = whole.statesBytes();
+
+    long weightShare = sh.shardsWeights() ? n : 1;
+    long gradShare = sh.shardsGradients() ? n : 1;
+    long optShare = sh.shardsOptimizer() ? n : 1;
+    boolean paramsOff = off == Offload.PARAMS_OPTIMIZER;
+    boolean optOff = off != Offload.NONE;
+
+    long weights = paramsOff ? 0 : (long) (weightsAll / weightShare);
+    long grads = optOff ? 0 : (long) (gradsAll / gradShare);
+    long master = optOff ? 0 : (long) (masterAll / optShare);
+    long states = optOff ? 0 : (long) (statesAll / optShare);
+    long paged = opt.paged() ? states : 0;
+    long torchStates = states - paged;
+
+    long nodeGpus = Math.min(n, c.gpusPerNode());
+    double hostPerGpu = (paramsOff ? weightsAll / weightShare : 0)
+        + (optOff ? gradsAll / gradShare + (masterAll + statesAll) / optShare : 0);
+    long host = (long) (hostPerGpu * nodeGpus);
+
+    // --- communication buffers and gathered shards ---------------------------------------------
+    long layerStoredBytes = (long) (a.layerParams() * (double) cb
+        - (s.quant() == Quant.NONE ? 0 : (blockMatrixParams(a) / a.layers()) * (cb - s.quant().bytesPerWeight())));
+    // The root FSDP unit (everything not wrapped per block: embedding, final norm, untied head)
+    // is gathered for the whole forward and backward.
+    long rootStoredBytes = (a.embeddingParams() + a.headParams()) * cb;
+    long layerTrainable = trainable / a.layers();
+    long persistentComm = 0;
+    long gathered = 0;
+    long unitGrads = 0;
+    switch (sh) {
+      case DDP -> persistentComm = (long) gradsAll; // DDP's bucket copy of every gradient
+      case ZERO1, ZERO2 -> persistentComm = 2 * Math.min(c.zeroBucketElements(), trainable) * cb;
+      case FSDP_GRAD_OP -> unitGrads = layerTrainable * cb;
+      case ZERO3, FSDP_FULL -> {
+        gathered = 2 * layerStoredBytes + rootStoredBytes; // current + prefetched block, and the root
+        unitGrads = layerTrainable * cb; // unsharded gradient of one unit before reduce-scatter
+      }
+      case NONE -> { }
+    }
+    if (paramsOff && !sh.shardsWeights()) {
+      gathered = 2 * layerStoredBytes + rootStoredBytes; // streamed in unit by unit
+    }
+    long workspace = gpu.hopper() ? c.cublasWorkspaceHopperBytes() : c.cublasWorkspaceBytes();
+    long dequant = s.quant() == Quant.NONE ? 0 : largestBlockMatrix(a) * cb;
+
+    // --- activations ---------------------------------------------------------------------------
+    ActivationModel act = new ActivationModel(a, s);
+    long tokens = s.tokensPerMicroBatch();
+    long stashPerToken = switch (s.checkpointing()) {
+      case NONE -> act.perLayerPerToken();
+      case FULL -> act.layerInputPerToken();
+      case SELECTIVE -> act.selectivePerToken();
+    };
+    long stash = (a.layers() * stashPerToken + act.otherPerToken()) * tokens;
+    long recompute = s.checkpointing() == Checkpointing.FULL ? act.perLayerPerToken() * tokens : 0;
+    long working = act.backwardWorkingSetPerToken() * tokens;
+    long logits = act.logitsPerToken() * tokens;
+
+    // --- the three moments ---------------------------------------------------------------------
+    boolean gradsPersist = s.gradAccum() > 1;
+    long persistentGrads = gradsPersist ? grads : 0;
+    long headGrad = s.method() == Method.FULL && !optOff && a.hasLmHead() ? (long) (a.vocab() * a.hidden() * cb / (double) gradShare) : 0;
+    long fixed = workspace + persistentComm;
+    long transientShards = gathered + dequant;
+    long optimizerTorch = master + torchStates;
+
+    Breakdown atLoss = new Breakdown(weights, persistentGrads, optimizerTorch, stash, logits,
+        fixed + transientShards);
+    Breakdown atBackward = new Breakdown(weights, Math.max(persistentGrads, headGrad), optimizerTorch,
+        stash + recompute + working, 0, fixed + transientShards + unitGrads);
+    long stepTemporaries = foreachTemporaries(s, trainable, optShare, optOff);
+    Breakdown atStep = new Breakdown(weights, grads, optimizerTorch + stepTemporaries, 0, 0,
+        fixed + unitGrads);
+
+    Breakdown allocated = atLoss;
+    String phase = "loss";
+    if (atBackward.totalBytes() > allocated.totalBytes()) {
+      allocated = atBackward;
+      phase = "backward";
+    }
+    if (atStep.totalBytes() > allocated.totalBytes()) {
+      allocated = atStep;
+      phase = "optimizer-step";
+    }
+
+    double fragmentation = s.expandableSegments() ? c.fragmentationExpandable() : c.fragmentation();
+    Breakdown reserved = allocated.plusOverhead((long) (allocated.totalBytes() * fragmentation));
+    long nccl = n > 1 ? c.ncclBytes() : 0;
+    long deviceBeforePaged = reserved.totalBytes() + c.cudaContextBytes() + nccl;
+    long room = Math.max(0, gpu.usableBytes() - deviceBeforePaged);
+    long pagedResident = Math.min(paged, room);
+    host += (paged - pagedResident) * nodeGpus;
+    Breakdown device = new Breakdown(reserved.weightsBytes(), reserved.gradientsBytes(),
+        reserved.optimizerBytes() + pagedResident, reserved.activationsBytes(),
+        reserved.logitsBytes(), reserved.overheadBytes() + c.cudaContextBytes() + nccl);
+
+    Map<Metric, Breakdown> byMetric = new EnumMap<>(Metric.class);
+    byMetric.put(Metric.ALLOCATED, allocated);
+    byMetric.put(Metric.RESERVED, reserved);
+    byMetric.put(Metric.DEVICE, device);
+    return new Prediction(spec, params, trainable, byMetric, host, phase, act.describe());
+  }
+
+  /**
+   * Model-state bytes of the whole model before sharding or offload.
+   *
+   * @param weightsBytes frozen (maybe quantised) and trainable weights in their storage dtype
+   * @param gradientsBytes gradients of the trainable weights, in the compute dtype
+   * @param masterBytes the optimizer's fp32 master copy (mixed precision only)
+   * @param statesBytes optimizer states
+   */
+  public record ModelStates(double weightsBytes, double gradientsBytes, double masterBytes, double statesBytes) {
+    public double totalBytes() {
+      return weightsBytes + gradientsBytes + masterBytes + statesBytes;
+    }
+  }
+
+  /** Weights, gradients, master copy and optimizer states by bytes per parameter (§2 of the formulas). */
+  public static ModelStates modelStates(Architecture a, TrainingSetup s) {
+    long cb = s.precision().computeBytes();
+    long params = a.params();
+    long trainable = trainableParams(a, s);
+    long frozen = params - trainable;
+    long quantised = s.quant() == Quant.NONE ? 0 : blockMatrixParams(a);
+    double frozenBytes = quantised * s.quant().bytesPerWeight() + (frozen - quantised) * (double) cb;
+    return new ModelStates(
+        frozenBytes + trainable * (double) cb,
+        trainable * (double) cb,
+        s.precision().fp32Master() ? 4.0 * trainable : 0,
+        optimizerStateBytes(a, s, trainable));
+  }
+
+  /**
+   * Optimizer state bytes for the whole model (before sharding): Adam's two states, 8-bit
+   * blockwise states ({@code 1 + 4/256} B each), HF Adafactor's factored second moment.
+   */
+  static double optimizerStateBytes(Architecture a, TrainingSetup s, long trainable) {
+    Optimizer opt = s.optimizer();
+    if (opt == Optimizer.ADAFACTOR) {
+      if (s.adapters()) {
+        return 4.0 * trainable; // adapters are thin matrices: factoring saves little, count full size
+      }
+      // Row + column statistics per matrix (4 B each), full-size state for the rest.
+      long factored = 0;
+      long matrices = 0;
+      for (Linear l : a.blockLinears()) {
+        factored += 4 * (l.dIn() + l.dOut());
+        matrices += l.weightParams();
+      }
+      long embedding = a.vocab() * a.hidden();
+      double vectors = Math.max(0, a.params() - a.layers() * matrices - embedding - a.headParams());
+      return a.layers() * (double) factored + 4.0 * (a.vocab() + a.hidden())
+          + (a.headParams() > 0 ? 4.0 * (a.vocab() + a.hidden()) : 0) + 4.0 * vectors;
+    }
+    double perState;
+    if (opt.eightBit()) {
+      perState = 1 + 4.0 / 256;
+    } else if (opt.bitsandbytes()) {
+      perState = 4; // bitsandbytes 32-bit optimizers keep fp32 states whatever the weight dtype
+    } else {
+      perState = s.precision().stateBytes();
+    }
+    return opt.states() * perState * trainable;
+  }
+
+  /**
+   * torch's default {@code foreach} AdamW/SGD "uses ~sizeof(params) more peak memory" at the step
+   * (torch docs); bitsandbytes and Adafactor update in place, and an offloaded step runs on the CPU.
+   */
+  private static long foreachTemporaries(TrainingSetup s, long trainable, long optShare, boolean optOff) {
+    Optimizer opt = s.optimizer();
+    if (optOff || opt.bitsandbytes() || opt == Optimizer.ADAFACTOR || opt == Optimizer.SGD) {
+      return 0;
+    }
+    long bytes = (s.precision().fp32Master() ? 4 : s.precision().computeBytes());
+    return trainable * bytes / optShare;
+  }
+}

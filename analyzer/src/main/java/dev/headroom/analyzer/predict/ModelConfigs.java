@@ -1,0 +1,327 @@
+package dev.headroom.analyzer.predict;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * Reads a model architecture from a Hugging Face {@code config.json} (Llama, Mistral, Qwen2, Gemma,
+ * Phi-3, Falcon, GPT-NeoX, Phi, GPT-2, BLOOM, BERT, T5 field names) or from the explicit fields of a
+ * run spec ({@code layers}, {@code hidden}, …).
+ */
+public final class ModelConfigs {
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  private ModelConfigs() {}
+
+  /** Reads a config.json file; malformed JSON is reported with file:line:column. */
+  public static Architecture readFile(Path file) {
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (NoSuchFileException e) {
+      throw new SpecException(file + ": no such model config file");
+    } catch (IOException e) {
+      throw new SpecException(file + ": cannot read model config: " + e.getMessage());
+    }
+    String name = file.getFileName().toString();
+    if (name.equals("config.json") && file.getParent() != null && file.getParent().getFileName() != null) {
+      name = file.getParent().getFileName().toString();
+    } else if (name.endsWith(".json")) {
+      name = name.substring(0, name.length() - 5);
+    }
+    return fromJson(readTree(text, file.toString()), name, file.toString());
+  }
+
+  /** Parses JSON text into a tree, turning Jackson's errors into file:line:column messages. */
+  static JsonNode readTree(String text, String where) {
+    try {
+      JsonNode node = JSON.readTree(text);
+      if (node == null || node.isMissingNode()) {
+        throw new SpecException(where + ": empty file, expected a JSON object");
+      }
+      return node;
+    } catch (JsonProcessingException e) {
+      JsonLocation at = e.getLocation();
+      String position = at == null ? "" : ":" + at.getLineNr() + ":" + at.getColumnNr();
+      throw new SpecException(where + position + ": malformed JSON: " + e.getOriginalMessage());
+    }
+  }
+
+  /**
+   * An inline model object of a run spec: a config.json (it has {@code model_type} or
+   * {@code hidden_size}) or the explicit fields.
+   */
+  public static Architecture fromJson(JsonNode node, String name, String where) {
+    if (!node.isObject()) {
+      throw new SpecException(where + ": model config must be a JSON object, got " + node.getNodeType());
+    }
+    if (node.has("model_type") || node.has("hidden_size") || node.has("n_embd") || node.has("d_model")) {
+      return fromHfConfig(node, name, where);
+    }
+    return fromExplicit(node, name, where);
+  }
+
+  /** The explicit fields of a run spec or a calibration row. */
+  public static Architecture fromExplicit(JsonNode node, String name, String where) {
+    Fields f = new Fields(node, where);
+    String display = f.text("name", name);
+    Family family = node.has("family")
+        ? Labeled.parse(Family.values(), f.text("family", "llama"), "family", where)
+        : Family.LLAMA;
+    int layers = f.intRequired("layers");
+    long hidden = f.longRequired("hidden");
+    int heads = f.intRequired("heads");
+    int kvHeads = f.intOr("kv_heads", heads);
+    long headDim = headDim(f, "head_dim", hidden, heads, where);
+    long intermediate = f.longRequired("intermediate");
+    long vocab = f.longRequired("vocab");
+    boolean tied = f.bool("tied_embeddings", false);
+    MlpKind mlp = node.has("mlp")
+        ? Labeled.parse(MlpKind.values(), f.text("mlp", "swiglu"), "mlp", where)
+        : MlpKind.SWIGLU;
+    long params = f.longOr("params", 0);
+    f.rejectUnknown("name", "family", "layers", "hidden", "heads", "kv_heads", "head_dim",
+        "intermediate", "vocab", "tied_embeddings", "mlp", "params");
+    return new Architecture(display, family, layers, hidden, heads, kvHeads, headDim, intermediate,
+        vocab, tied, mlp, 0, 0, params);
+  }
+
+  private static long headDim(Fields f, String key, long hidden, int heads, String where) {
+    if (f.has(key)) {
+      return f.longRequired(key);
+    }
+    if (heads > 0 && hidden % heads != 0) {
+      throw new SpecException(where + ": heads (" + heads + ") do not divide hidden (" + hidden
+          + ") and no " + key + " is given");
+    }
+    return heads > 0 ? hidden / heads : 0;
+  }
+
+  /** A Hugging Face config.json. */
+  public static Architecture fromHfConfig(JsonNode node, String name, String where) {
+    Fields f = new Fields(node, where);
+    String type = f.text("model_type", "").toLowerCase(Locale.ROOT);
+    for (String moe : new String[] {"num_local_experts", "num_experts", "n_routed_experts"}) {
+      if (f.has(moe)) {
+        throw new SpecException(where + ": '" + moe + "' makes this a mixture-of-experts model ("
+            + type + "), which the predictor does not model; give a dense model");
+      }
+    }
+    return switch (type) {
+      case "falcon", "refinedweb", "refinedwebmodel" -> falcon(f, name, where);
+      case "gpt_neox" -> neox(f, name, where);
+      case "phi" -> phi(f, name, where);
+      case "gpt2" -> gpt2(f, name, where);
+      case "bloom" -> bloom(f, name, where);
+      case "bert", "roberta" -> bert(f, name, where);
+      case "t5", "mt5" -> t5(f, name, where);
+      default -> llamaLike(f, type, name, where);
+    };
+  }
+
+  private static Architecture llamaLike(Fields f, String type, String name, String where) {
+    Family family = type.equals("qwen2") ? Family.QWEN2 : Family.LLAMA;
+    boolean known = switch (type) {
+      case "llama", "mistral", "qwen2", "gemma", "phi3", "qwen3", "stablelm" -> true;
+      default -> false;
+    };
+    f.unknownType = known ? null : type;
+    long hidden = f.longRequired("hidden_size");
+    int heads = f.intRequired("num_attention_heads");
+    int kvHeads = f.intOr("num_key_value_heads", heads);
+    long headDim = headDim(f, "head_dim", hidden, heads, where);
+    String act = f.text("hidden_act", f.text("hidden_activation", "silu")).toLowerCase(Locale.ROOT);
+    MlpKind mlp = act.startsWith("gelu") ? MlpKind.GEGLU : MlpKind.SWIGLU;
+    boolean tiedDefault = type.startsWith("gemma");
+    if (!type.equals("qwen2") && f.bool("attention_bias", false)) {
+      family = Family.QWEN2;
+    }
+    return new Architecture(name, family, f.intRequired("num_hidden_layers"), hidden, heads, kvHeads,
+        headDim, f.longRequired("intermediate_size"), f.longRequired("vocab_size"),
+        f.bool("tie_word_embeddings", tiedDefault), mlp, 0, 0, 0);
+  }
+
+  private static Architecture falcon(Fields f, String name, String where) {
+    long hidden = f.longRequired("hidden_size");
+    int heads = f.intRequired(f.has("num_attention_heads") ? "num_attention_heads" : "n_head");
+    boolean newArch = f.bool("new_decoder_architecture", false);
+    int kvHeads = newArch
+        ? f.intOr("num_kv_heads", heads)
+        : (f.bool("multi_query", true) ? 1 : f.intOr("num_kv_heads", heads));
+    long headDim = headDim(f, "head_dim", hidden, heads, where);
+    long ffn = f.longOr("ffn_hidden_size", 4 * hidden);
+    int layers = f.intRequired(f.has("num_hidden_layers") ? "num_hidden_layers" : "n_layer");
+    // The new decoder architecture (Falcon-40B/180B) has a second LayerNorm per block (ln_mlp).
+    long secondNorms = newArch ? (long) layers * 2 * hidden : 0;
+    return new Architecture(name, Family.FALCON, layers, hidden, heads, kvHeads, headDim, ffn,
+        f.longRequired("vocab_size"), f.bool("tie_word_embeddings", true), MlpKind.GELU, 0,
+        secondNorms, 0);
+  }
+
+  private static Architecture neox(Fields f, String name, String where) {
+    long hidden = f.longRequired("hidden_size");
+    int heads = f.intRequired("num_attention_heads");
+    return new Architecture(name, Family.GPT_NEOX, f.intRequired("num_hidden_layers"), hidden, heads,
+        heads, headDim(f, "head_dim", hidden, heads, where), f.longRequired("intermediate_size"),
+        f.longRequired("vocab_size"), f.bool("tie_word_embeddings", false), MlpKind.GELU, 0, 0, 0);
+  }
+
+  private static Architecture phi(Fields f, String name, String where) {
+    long hidden = f.longRequired("hidden_size");
+    int heads = f.intRequired("num_attention_heads");
+    int kvHeads = f.intOr("num_key_value_heads", heads);
+    return new Architecture(name, Family.PHI, f.intRequired("num_hidden_layers"), hidden, heads,
+        kvHeads, headDim(f, "head_dim", hidden, heads, where), f.longRequired("intermediate_size"),
+        f.longRequired("vocab_size"), f.bool("tie_word_embeddings", false), MlpKind.GELU, 0, 0, 0);
+  }
+
+  private static Architecture gpt2(Fields f, String name, String where) {
+    long hidden = f.longRequired("n_embd");
+    int heads = f.intRequired("n_head");
+    long inner = f.longOr("n_inner", 4 * hidden);
+    return new Architecture(name, Family.GPT2, f.intRequired("n_layer"), hidden, heads, heads,
+        headDim(f, "head_dim", hidden, heads, where), inner, f.longRequired("vocab_size"),
+        f.bool("tie_word_embeddings", true), MlpKind.GELU, f.longOr("n_positions", 1024), 0, 0);
+  }
+
+  private static Architecture bloom(Fields f, String name, String where) {
+    long hidden = f.longRequired(f.has("hidden_size") ? "hidden_size" : "n_embed");
+    int heads = f.intRequired(f.has("n_head") ? "n_head" : "num_attention_heads");
+    int layers = f.intRequired(f.has("n_layer") ? "n_layer" : "num_hidden_layers");
+    // word_embeddings_layernorm: weight + bias after the embedding.
+    return new Architecture(name, Family.BLOOM, layers, hidden, heads, heads,
+        headDim(f, "head_dim", hidden, heads, where), 4 * hidden, f.longRequired("vocab_size"),
+        f.bool("tie_word_embeddings", true), MlpKind.GELU, 0, 2 * hidden, 0);
+  }
+
+  private static Architecture bert(Fields f, String name, String where) {
+    long hidden = f.longRequired("hidden_size");
+    int heads = f.intRequired("num_attention_heads");
+    long labels = f.node.has("id2label") ? f.node.get("id2label").size() : 2;
+    long typeVocab = f.longOr("type_vocab_size", 2);
+    // token-type embeddings + pooler (h×h + h) + classifier (h×labels + labels); the embedding
+    // LayerNorm takes the place of a final norm in the count.
+    long extra = typeVocab * hidden + hidden * hidden + hidden + hidden * labels + labels;
+    return new Architecture(name, Family.BERT, f.intRequired("num_hidden_layers"), hidden, heads,
+        heads, headDim(f, "head_dim", hidden, heads, where), f.longRequired("intermediate_size"),
+        f.longRequired("vocab_size"), true, MlpKind.GELU, f.longOr("max_position_embeddings", 512),
+        extra, 0);
+  }
+
+  private static Architecture t5(Fields f, String name, String where) {
+    long hidden = f.longRequired("d_model");
+    int heads = f.intRequired("num_heads");
+    long headDim = f.longOr("d_kv", hidden / heads);
+    int encoder = f.intRequired("num_layers");
+    int decoder = f.intOr("num_decoder_layers", encoder);
+    String proj = f.text("feed_forward_proj", "relu");
+    MlpKind mlp = proj.startsWith("gated") ? MlpKind.GEGLU : MlpKind.GELU;
+    long attention = 4 * hidden * heads * headDim;
+    // Each decoder block adds cross-attention and its norm; the second final norm and the
+    // relative-position bias tables (32 buckets × heads, encoder and decoder) complete the count.
+    long extra = decoder * (attention + hidden) + hidden + 2L * 32 * heads;
+    return new Architecture(name, Family.T5, encoder + decoder, hidden, heads, heads, headDim,
+        f.longRequired("d_ff"), f.longRequired("vocab_size"),
+        f.bool("tie_word_embeddings", true), mlp, 0, extra, 0);
+  }
+
+  /** Typed, located access to the fields of one JSON object. */
+  static final class Fields {
+    final JsonNode node;
+    final String where;
+    String unknownType;
+
+    Fields(JsonNode node, String where) {
+      this.node = node;
+      this.where = where;
+    }
+
+    boolean has(String key) {
+      return node.has(key) && !node.get(key).isNull();
+    }
+
+    String text(String key, String fallback) {
+      JsonNode v = node.get(key);
+      if (v == null || v.isNull()) {
+        return fallback;
+      }
+      if (!v.isTextual()) {
+        throw new SpecException(where + ": field '" + key + "' must be a string, got " + v);
+      }
+      return v.asText();
+    }
+
+    boolean bool(String key, boolean fallback) {
+      JsonNode v = node.get(key);
+      if (v == null || v.isNull()) {
+        return fallback;
+      }
+      if (v.isBoolean()) {
+        return v.asBoolean();
+      }
+      if (v.isTextual() && (v.asText().equalsIgnoreCase("true") || v.asText().equalsIgnoreCase("false"))) {
+        return Boolean.parseBoolean(v.asText());
+      }
+      throw new SpecException(where + ": field '" + key + "' must be true or false, got " + v);
+    }
+
+    long longRequired(String key) {
+      JsonNode v = node.get(key);
+      if (v == null || v.isNull()) {
+        String context = unknownType == null ? "" : " (unknown model_type '" + unknownType
+            + "', so the Llama field names were tried)";
+        throw new SpecException(where + ": required field '" + key + "' is missing" + context);
+      }
+      if (!v.canConvertToExactIntegral() && !(v.isTextual() && v.asText().matches("-?\\d+"))) {
+        throw new SpecException(where + ": field '" + key + "' must be an integer, got " + v);
+      }
+      long value = v.isTextual() ? Long.parseLong(v.asText()) : v.asLong();
+      if (value <= 0) {
+        throw new SpecException(where + ": field '" + key + "' must be > 0, got " + value);
+      }
+      return value;
+    }
+
+    int intRequired(String key) {
+      long value = longRequired(key);
+      if (value > Integer.MAX_VALUE) {
+        throw new SpecException(where + ": field '" + key + "' is too large: " + value);
+      }
+      return (int) value;
+    }
+
+    long longOr(String key, long fallback) {
+      return has(key) ? longRequired(key) : fallback;
+    }
+
+    int intOr(String key, int fallback) {
+      return has(key) ? intRequired(key) : fallback;
+    }
+
+    void rejectUnknown(String... known) {
+      if (!(node instanceof ObjectNode object)) {
+        return;
+      }
+      var names = object.fieldNames();
+      while (names.hasNext()) {
+        String key = names.next();
+        boolean ok = false;
+        for (String k : known) {
+          ok |= k.equals(key);
+        }
+        if (!ok) {
+          throw new SpecException(where + ": unknown model field '" + key + "' (expected "
+              + String.join(", ", known) + ")");
+        }
+      }
+    }
+  }
+}

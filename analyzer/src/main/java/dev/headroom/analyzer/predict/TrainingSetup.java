@@ -1,0 +1,254 @@
+package dev.headroom.analyzer.predict;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * How a model is trained: everything of a run spec except the model and the GPU.
+ *
+ * @param loraDropout probability; above 0 each adapted matrix keeps its own dropped-out input
+ * @param gradAccum gradient-accumulation steps; above 1 the gradients live through the forward
+ * @param gpus data-parallel world size
+ * @param expandableSegments {@code PYTORCH_CUDA_ALLOC_CONF=expandable_segments:True}
+ */
+public record TrainingSetup(
+    Method method,
+    int loraRank,
+    Set<LoraTarget> loraTargets,
+    double loraDropout,
+    Quant quant,
+    Precision precision,
+    Optimizer optimizer,
+    int microBatch,
+    int seqLen,
+    Checkpointing checkpointing,
+    Attention attention,
+    Loss loss,
+    int gradAccum,
+    int gpus,
+    Sharding sharding,
+    Offload offload,
+    boolean expandableSegments) {
+
+  public TrainingSetup {
+    loraTargets = loraTargets.isEmpty() ? EnumSet.noneOf(LoraTarget.class) : EnumSet.copyOf(loraTargets);
+    requirePositive("lora_rank", loraRank);
+    requirePositive("micro_batch", microBatch);
+    requirePositive("seq_len", seqLen);
+    requirePositive("grad_accum", gradAccum);
+    requirePositive("gpus", gpus);
+    if (loraDropout < 0 || loraDropout >= 1 || Double.isNaN(loraDropout)) {
+      throw new SpecException("lora_dropout must be in [0, 1), got " + loraDropout);
+    }
+    if (method == Method.QLORA && quant == Quant.NONE) {
+      throw new SpecException("method qlora needs a 4-bit or 8-bit quant (nf4, nf4-dq or int8), got none");
+    }
+    if (method == Method.FULL && quant != Quant.NONE) {
+      throw new SpecException("quant " + quant.label() + " freezes the base weights: use method lora/qlora, not full");
+    }
+  }
+
+  private static void requirePositive(String field, long value) {
+    if (value <= 0) {
+      throw new SpecException(field + " must be > 0, got " + value);
+    }
+  }
+
+  /** The defaults of docs/predictor.md: full bf16-mixed AdamW fine-tuning, 1 × 2048 tokens, 1 GPU. */
+  public static TrainingSetup defaults() {
+    return new TrainingSetup(Method.FULL, 16, EnumSet.of(LoraTarget.Q, LoraTarget.V), 0.05,
+        Quant.NONE, Precision.BF16_MIXED, Optimizer.ADAMW, 1, 2048, Checkpointing.NONE,
+        Attention.SDPA, Loss.STANDARD, 1, 1, Sharding.NONE, Offload.NONE, false);
+  }
+
+  public long tokensPerMicroBatch() {
+    return (long) microBatch * seqLen;
+  }
+
+  public boolean adapters() {
+    return method != Method.FULL;
+  }
+
+  public TrainingSetup withMethod(Method m, Quant q) {
+    return new TrainingSetup(m, loraRank, loraTargets, loraDropout, q, precision, optimizer,
+        microBatch, seqLen, checkpointing, attention, loss, gradAccum, gpus, sharding, offload,
+        expandableSegments);
+  }
+
+  public TrainingSetup withPrecision(Precision p) {
+    return new TrainingSetup(method, loraRank, loraTargets, loraDropout, quant, p, optimizer,
+        microBatch, seqLen, checkpointing, attention, loss, gradAccum, gpus, sharding, offload,
+        expandableSegments);
+  }
+
+  public TrainingSetup withOptimizer(Optimizer o) {
+    return new TrainingSetup(method, loraRank, loraTargets, loraDropout, quant, precision, o,
+        microBatch, seqLen, checkpointing, attention, loss, gradAccum, gpus, sharding, offload,
+        expandableSegments);
+  }
+
+  public TrainingSetup withCheckpointing(Checkpointing c) {
+    return new TrainingSetup(method, loraRank, loraTargets, loraDropout, quant, precision,
+        optimizer, microBatch, seqLen, c, attention, loss, gradAccum, gpus, sharding, offload,
+        expandableSegments);
+  }
+
+  public TrainingSetup withBatch(int micro, int accum) {
+    return new TrainingSetup(method, loraRank, loraTargets, loraDropout, quant, precision,
+        optimizer, micro, seqLen, checkpointing, attention, loss, accum, gpus, sharding, offload,
+        expandableSegments);
+  }
+
+  public TrainingSetup withSharding(Sharding s) {
+    return new TrainingSetup(method, loraRank, loraTargets, loraDropout, quant, precision,
+        optimizer, microBatch, seqLen, checkpointing, attention, loss, gradAccum, gpus, s, offload,
+        expandableSegments);
+  }
+
+  public TrainingSetup withOffload(Offload o) {
+    return new TrainingSetup(method, loraRank, loraTargets, loraDropout, quant, precision,
+        optimizer, microBatch, seqLen, checkpointing, attention, loss, gradAccum, gpus, sharding, o,
+        expandableSegments);
+  }
+
+  public TrainingSetup withExpandableSegments(boolean on) {
+    return new TrainingSetup(method, loraRank, loraTargets, loraDropout, quant, precision,
+        optimizer, microBatch, seqLen, checkpointing, attention, loss, gradAccum, gpus, sharding,
+        offload, on);
+  }
+
+  public enum Method implements Labeled {
+    FULL("full"), LORA("lora"), QLORA("qlora");
+    private final String label;
+    Method(String label) { this.label = label; }
+    @Override public String label() { return label; }
+  }
+
+  /** Storage of the frozen block linears. */
+  public enum Quant implements Labeled {
+    NONE("none", 0),
+    /** NF4, blocksize 64, one fp32 absmax per block: 4 + 32/64 = 4.5 bits (bitsandbytes functional.py). */
+    NF4("nf4", 4.5 / 8),
+    /** NF4 + double quantisation: 4 + 8/64 + 32/(64·256) = 4.127 bits (QLoRA paper §2). */
+    NF4_DQ("nf4-dq", (4 + 8.0 / 64 + 32.0 / (64 * 256)) / 8),
+    /** LLM.int8: one byte per weight (the fp32 row scales are < 0.1 %). */
+    INT8("int8", 1.0);
+
+    private final String label;
+    private final double bytesPerWeight;
+    Quant(String label, double bytesPerWeight) { this.label = label; this.bytesPerWeight = bytesPerWeight; }
+    @Override public String label() { return label; }
+    public double bytesPerWeight() { return bytesPerWeight; }
+  }
+
+  public enum Precision implements Labeled {
+    /** bf16 compute copy + fp32 master in the optimizer (the seeds' 2 + 2 + 4 + 8 = 16 B/param). */
+    BF16_MIXED("bf16-mixed", 2, true),
+    /** Everything in bf16, optimizer states included (litgpt bf16-true, torchtune dtype bf16). */
+    BF16_TRUE("bf16-true", 2, false),
+    FP16_MIXED("fp16-mixed", 2, true),
+    FP32("fp32", 4, false);
+
+    private final String label;
+    private final int computeBytes;
+    private final boolean fp32Master;
+    Precision(String label, int computeBytes, boolean fp32Master) {
+      this.label = label; this.computeBytes = computeBytes; this.fp32Master = fp32Master;
+    }
+    @Override public String label() { return label; }
+    /** Bytes of a weight, gradient and activation element in the forward/backward. */
+    public int computeBytes() { return computeBytes; }
+    /** The optimizer keeps an fp32 master copy of every trainable weight. */
+    public boolean fp32Master() { return fp32Master; }
+    /** Bytes of one optimizer-state element of a torch optimizer (fp32 unless bf16-true). */
+    public int stateBytes() { return this == BF16_TRUE ? 2 : 4; }
+  }
+
+  public enum Optimizer implements Labeled {
+    ADAMW("adamw", 2, false, false),
+    /** bitsandbytes blockwise 8-bit: 1 byte + one fp32 absmax per 256 values, per state. */
+    ADAMW_8BIT("adamw-8bit", 2, true, false),
+    /** bitsandbytes paged 32-bit AdamW: states in CUDA unified memory, outside PyTorch's allocator. */
+    PAGED_ADAMW("paged-adamw", 2, false, true),
+    PAGED_ADAMW_8BIT("paged-adamw-8bit", 2, true, true),
+    SGD("sgd", 0, false, false),
+    SGD_MOMENTUM("sgd-momentum", 1, false, false),
+    /** HF Adafactor defaults: factored second moment (row + column statistics), no first moment. */
+    ADAFACTOR("adafactor", 0, false, false);
+
+    private final String label;
+    private final int states;
+    private final boolean eightBit;
+    private final boolean paged;
+    Optimizer(String label, int states, boolean eightBit, boolean paged) {
+      this.label = label; this.states = states; this.eightBit = eightBit; this.paged = paged;
+    }
+    @Override public String label() { return label; }
+    /** Full-size state tensors per parameter (Adam: momentum and variance). */
+    public int states() { return states; }
+    public boolean eightBit() { return eightBit; }
+    /** bitsandbytes paged: allocated with cudaMallocManaged, invisible to torch's counters. */
+    public boolean paged() { return paged; }
+    /** A bitsandbytes optimizer (no torch foreach temporaries, 32-bit states even for bf16 weights). */
+    public boolean bitsandbytes() { return eightBit || paged; }
+  }
+
+  public enum Checkpointing implements Labeled {
+    NONE("none"), FULL("full"), SELECTIVE("selective");
+    private final String label;
+    Checkpointing(String label) { this.label = label; }
+    @Override public String label() { return label; }
+  }
+
+  public enum Attention implements Labeled {
+    EAGER("eager"), SDPA("sdpa"), FLASH("flash");
+    private final String label;
+    Attention(String label) { this.label = label; }
+    @Override public String label() { return label; }
+  }
+
+  public enum Loss implements Labeled {
+    /** Full logits, upcast to fp32, log-softmax and its gradient materialised (HF *ForCausalLM). */
+    STANDARD("standard"),
+    /** Logits kept in the compute dtype, cross-entropy per chunk (litgpt, torchtune chunked CE). */
+    CHUNKED("chunked"),
+    /** Fused linear + cross-entropy (Liger, Cut-Cross-Entropy): logits never materialised. */
+    FUSED("fused");
+    private final String label;
+    Loss(String label) { this.label = label; }
+    @Override public String label() { return label; }
+  }
+
+  public enum Sharding implements Labeled {
+    NONE("none", false, false, false),
+    DDP("ddp", false, false, false),
+    ZERO1("zero1", false, false, true),
+    ZERO2("zero2", false, true, true),
+    ZERO3("zero3", true, true, true),
+    FSDP_FULL("fsdp-full", true, true, true),
+    FSDP_GRAD_OP("fsdp-grad-op", false, true, true);
+
+    private final String label;
+    private final boolean weights;
+    private final boolean gradients;
+    private final boolean optimizer;
+    Sharding(String label, boolean weights, boolean gradients, boolean optimizer) {
+      this.label = label; this.weights = weights; this.gradients = gradients; this.optimizer = optimizer;
+    }
+    @Override public String label() { return label; }
+    public boolean shardsWeights() { return weights; }
+    public boolean shardsGradients() { return gradients; }
+    public boolean shardsOptimizer() { return optimizer; }
+  }
+
+  public enum Offload implements Labeled {
+    NONE("none"),
+    /** ZeRO-Offload: optimizer states, fp32 master and gradients in host RAM, the step on the CPU. */
+    OPTIMIZER("optimizer"),
+    /** FSDP CPUOffload / ZeRO-3 param offload: every model state in host RAM. */
+    PARAMS_OPTIMIZER("params-optimizer");
+    private final String label;
+    Offload(String label) { this.label = label; }
+    @Override public String label() { return label; }
+  }
+}

@@ -1,0 +1,102 @@
+package dev.headroom.analyzer.detect;
+
+import static dev.headroom.analyzer.detect.TrainingTrace.GIB;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.headroom.analyzer.alert.AlertKind;
+import dev.headroom.analyzer.alert.Severity;
+import dev.headroom.analyzer.model.DeviceState;
+import dev.headroom.analyzer.model.ProcessReport;
+import dev.headroom.analyzer.model.Stats;
+import dev.headroom.analyzer.model.XidObservation;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class EventDetectorsTest {
+  private final DetectorConfig config = DetectorConfig.defaults();
+
+  private static ProcessReport process(long pid, long bytes, boolean alive) {
+    return new ProcessReport(pid, Optional.empty(), Optional.empty(), Optional.empty(), Stats.of(bytes), alive);
+  }
+
+  @Test
+  void memoryHeldByADeadProcessIsRaisedAfterTwoReportsAndClearsWhenFreed() {
+    DeadProcessMemoryDetector detector = new DeadProcessMemoryDetector(config);
+    Stats used = Stats.of(10 * GIB);
+    detector.observe(Reports.at(1, used, DeviceState.OK, List.of(process(11, 4 * GIB, true), process(12, 3 * GIB, false))));
+    assertThat(detector.condition()).as("a process may be mid-exit").isEmpty();
+
+    detector.observe(Reports.at(2, used, DeviceState.OK, List.of(process(12, 3 * GIB, false))));
+    var condition = detector.condition().orElseThrow();
+    assertThat(condition.values()).containsEntry("heldBytes", (double) (3 * GIB)).containsEntry("firstPid", 12.0);
+    assertThat(condition.explanation()).contains("3.0 GiB").contains("12");
+
+    detector.observe(Reports.at(3, used, DeviceState.OK, List.of(process(11, 4 * GIB, true))));
+    assertThat(detector.condition()).isEmpty();
+  }
+
+  @Test
+  void anXidHoldsUntilAQuietPeriodPassesOnTheAgentsClock() {
+    XidDetector detector = new XidDetector(config);
+    detector.observe(new XidObservation("node-1", "GPU-test", 79, TrainingTrace.at(10)));
+    detector.observe(new XidObservation("node-1", "GPU-test", 79, TrainingTrace.at(20)));
+
+    var condition = detector.condition().orElseThrow();
+    assertThat(condition.severity()).isEqualTo(Severity.CRITICAL);
+    assertThat(condition.values()).containsEntry("xid", 79.0).containsEntry("count", 2.0);
+    assertThat(condition.explanation()).contains("fallen off the bus");
+
+    detector.observe(Reports.peak(20 + 30 * 60 - 1, 0.5));
+    assertThat(detector.condition()).as("29:59 after the last Xid").isPresent();
+    detector.observe(Reports.peak(20 + 30 * 60, 0.5));
+    assertThat(detector.condition()).isEmpty();
+  }
+
+  @Test
+  void anApplicationXidIsAWarning() {
+    XidDetector detector = new XidDetector(config);
+    detector.observe(new XidObservation("node-1", "GPU-test", 31, TrainingTrace.at(10)));
+
+    assertThat(detector.condition()).hasValueSatisfying(c -> assertThat(c.severity()).isEqualTo(Severity.WARNING));
+  }
+
+  @Test
+  void aLostGpuHoldsUntilItIsReadNormallyAgain() {
+    GpuLostDetector detector = new GpuLostDetector();
+    detector.observe(Reports.at(1, Stats.of(0), DeviceState.LOST, List.of()));
+    assertThat(detector.condition()).hasValueSatisfying(c -> assertThat(c.kind()).isEqualTo(AlertKind.GPU_LOST));
+
+    detector.observe(Reports.at(2, Stats.of(0), DeviceState.FAILING, List.of()));
+    assertThat(detector.condition()).isPresent();
+    detector.observe(Reports.peak(3, 0.2));
+    assertThat(detector.condition()).isEmpty();
+  }
+
+  @Test
+  void anAgentIsSilentAfterThreeOfItsReportIntervalsWithoutAFrame() {
+    SilenceDetector detector = new SilenceDetector(config, "node-1");
+    Instant t0 = TrainingTrace.at(0);
+    assertThat(detector.condition(t0.plusSeconds(3600))).as("never heard from").isEmpty();
+
+    detector.frame(t0, Optional.of(Duration.ofSeconds(5)));
+    assertThat(detector.condition(t0.plusSeconds(15))).isEmpty();
+    var condition = detector.condition(t0.plusMillis(15_001)).orElseThrow();
+    assertThat(condition.values()).containsEntry("reportIntervalSeconds", 5.0);
+    assertThat(condition.explanation()).contains("node-1");
+
+    detector.frame(t0.plusSeconds(16), Optional.empty());
+    assertThat(detector.condition(t0.plusSeconds(30))).as("frame came back; interval kept at 5 s").isEmpty();
+  }
+
+  @Test
+  void untilReportsTellTheIntervalTheDefaultOfOneSecondIsAssumed() {
+    SilenceDetector detector = new SilenceDetector(config, "node-1");
+    detector.frame(TrainingTrace.at(0), Optional.empty());
+
+    assertThat(detector.allowedSilence()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(detector.condition(TrainingTrace.at(4))).isPresent();
+  }
+}

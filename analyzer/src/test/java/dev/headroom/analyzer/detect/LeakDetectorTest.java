@@ -1,0 +1,116 @@
+package dev.headroom.analyzer.detect;
+
+import static dev.headroom.analyzer.detect.TrainingTrace.GIB;
+import static dev.headroom.analyzer.detect.TrainingTrace.MIB;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.headroom.analyzer.alert.AlertKind;
+import dev.headroom.analyzer.alert.Condition;
+import dev.headroom.analyzer.model.DeviceReport;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class LeakDetectorTest {
+
+  /** When a condition of the kind first held, and the condition then. */
+  record FirstFiring(Instant at, Condition condition) {}
+
+  private static List<FirstFiring> firstFirings(TrainingTrace trace, Duration duration) {
+    GpuDetectors detectors = new GpuDetectors(DetectorConfig.defaults());
+    List<FirstFiring> firings = new ArrayList<>();
+    AtomicReference<List<AlertKind>> previously = new AtomicReference<>(List.of());
+    trace.play(
+        duration,
+        o -> {
+          detectors.observe(o);
+          if (o instanceof DeviceReport r) {
+            List<Condition> now = detectors.conditions();
+            for (Condition c : now) {
+              if (!previously.get().contains(c.kind())) {
+                firings.add(new FirstFiring(r.at(), c));
+              }
+            }
+            previously.set(now.stream().map(Condition::kind).toList());
+          }
+        });
+    return firings;
+  }
+
+  @ParameterizedTest(name = "step marks: {0}")
+  @ValueSource(booleans = {false, true})
+  void twentyMibPerMinuteLeakOnEightyGibIsFoundWithinTenMinutesWithTimeToOomWithinTwentyPercent(boolean marks) {
+    TrainingTrace trace = new TrainingTrace();
+    trace.leakBytesPerMinute = 20 * MIB;
+    trace.stepMarks = marks;
+
+    List<FirstFiring> firings = firstFirings(trace, Duration.ofMinutes(10));
+
+    assertThat(firings).extracting(f -> f.condition().kind()).containsExactly(AlertKind.LEAK);
+    FirstFiring leak = firings.get(0);
+    double detectedAtSeconds = Duration.between(TrainingTrace.START, leak.at()).toSeconds();
+    assertThat(detectedAtSeconds).isLessThanOrEqualTo(600);
+    assertThat(leak.condition().values().get("slopeBytesPerMinute")).isCloseTo(20.0 * MIB, within(3.0 * MIB));
+    // The trace has not reached its first evaluation, so the truth is without the cache it leaves.
+    double truth =
+        (trace.usableBytes() - (trace.contextBytes + trace.baselineBytes + trace.sawtoothBytes))
+                / (trace.leakBytesPerMinute / 60.0)
+            - detectedAtSeconds;
+    assertThat(leak.condition().values().get("timeToOomSeconds")).isCloseTo(truth, within(0.2 * truth));
+  }
+
+  @ParameterizedTest(name = "step marks: {0}, sample noise sigma {1} MiB")
+  @CsvSource({"false, 8", "true, 8", "false, 32"})
+  void twentyFourHoursOfHealthyTrainingRaiseNothing(boolean marks, long noiseMib) {
+    TrainingTrace trace = new TrainingTrace();
+    trace.stepMarks = marks;
+    trace.noiseSigmaBytes = noiseMib * MIB;
+    trace.seed = marks ? 7 : 11 + noiseMib;
+
+    assertThat(firstFirings(trace, Duration.ofHours(24))).isEmpty();
+  }
+
+  @ParameterizedTest(name = "step of {0} MiB")
+  @ValueSource(longs = {256, 2048, 8192})
+  void aOneOffStepUpIsNotALeak(long stepMib) {
+    LeakDetector detector = new LeakDetector(DetectorConfig.defaults());
+    TrainingTrace trace = new TrainingTrace();
+    java.util.Random random = new java.util.Random(stepMib);
+    for (int second = 0; second < 3 * 3600; second++) {
+      long base = 30 * GIB + (second >= 40 * 60 ? stepMib * MIB : 0);
+      long min = base + (long) (random.nextGaussian() * 4 * MIB);
+      var stats = new dev.headroom.analyzer.model.Stats(min, min + 10 * GIB, min + 5 * GIB);
+      detector.observe(trace.report(TrainingTrace.at(second), TrainingTrace.at(second + 1), stats));
+      assertThat(detector.condition()).as("at second %d", second).isEmpty();
+    }
+    // It did see the step: the fit spanning it has a clearly positive slope, just not a consistent one.
+    assertThat(detector.estimate()).isPresent();
+  }
+
+  @ParameterizedTest(name = "leak starts after {0} h")
+  @ValueSource(ints = {1, 5})
+  void aLeakThatStartsLateIsFoundToo(int hours) {
+    LeakDetector detector = new LeakDetector(DetectorConfig.defaults());
+    TrainingTrace trace = new TrainingTrace();
+    java.util.Random random = new java.util.Random(hours);
+    int leakStart = hours * 3600;
+    Integer firedAt = null;
+    for (int second = 0; second < leakStart + 3600 && firedAt == null; second++) {
+      double leaked = Math.max(0, second - leakStart) / 60.0 * 10 * MIB;
+      long min = (long) (30 * GIB + leaked + random.nextGaussian() * 4 * MIB);
+      var stats = new dev.headroom.analyzer.model.Stats(min, min + 10 * GIB, min + 5 * GIB);
+      detector.observe(trace.report(TrainingTrace.at(second), TrainingTrace.at(second + 1), stats));
+      if (detector.condition().isPresent()) {
+        firedAt = second;
+      }
+    }
+    assertThat(firedAt).isNotNull();
+    assertThat(firedAt - leakStart).as("seconds after the leak started").isBetween(0, 15 * 60);
+  }
+}

@@ -1,0 +1,96 @@
+package dev.headroom.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.stream.Stream;
+
+/** What a postmortem input is, told from its content (names can lie; first bytes do not). */
+enum PostmortemInput {
+  LOG,
+  GZIP_LOG,
+  SNAPSHOT,
+  RECORDING_DIRECTORY,
+  RECORDING_SEGMENT;
+
+  private static final byte[] SEGMENT_MAGIC = "HROMREC\n".getBytes(StandardCharsets.US_ASCII);
+  private static final int SNIFF_BYTES = 4096;
+
+  /** Detects the kind, or throws a {@link UserInputException} saying why the input cannot be used. */
+  static PostmortemInput detect(Path p) {
+    if (Files.isDirectory(p)) {
+      try (Stream<Path> s = Files.list(p)) {
+        if (s.noneMatch(f -> f.getFileName().toString().endsWith(".hrec"))) {
+          throw new UserInputException(p + ": a directory without recording segments (*.hrec)");
+        }
+      } catch (IOException e) {
+        throw new UserInputException(p + ": cannot list the directory: " + e.getMessage());
+      }
+      return RECORDING_DIRECTORY;
+    }
+    if (!Files.exists(p)) {
+      throw new UserInputException(p + ": no such file or directory");
+    }
+    if (!Files.isReadable(p)) {
+      throw new UserInputException(p + ": not readable (permission denied)");
+    }
+    byte[] head;
+    try (InputStream in = Files.newInputStream(p)) {
+      head = in.readNBytes(SNIFF_BYTES);
+    } catch (IOException e) {
+      throw new UserInputException(p + ": cannot read: " + e.getMessage());
+    }
+    if (head.length == 0) {
+      throw new UserInputException(p + ": empty file (0 bytes): nothing to analyse");
+    }
+    if (startsWith(head, SEGMENT_MAGIC)) {
+      return RECORDING_SEGMENT;
+    }
+    if ((head[0] & 0xff) == 0x80 && head.length > 1 && head[1] >= 2 && head[1] <= 5) {
+      return SNAPSHOT;
+    }
+    if (head.length >= 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b) {
+      return GZIP_LOG;
+    }
+    String name = p.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+    if (name.endsWith(".pickle") || name.endsWith(".pkl") || name.endsWith(".pck")) {
+      // Protocol 0/1 pickles have no 0x80 header; the name is the only hint left.
+      return SNAPSHOT;
+    }
+    if (looksBinary(head)) {
+      throw new UserInputException(p + ": binary data (first bytes " + hex(head) + "): neither a text log,"
+          + " an allocator snapshot pickle nor a headroom recording");
+    }
+    return LOG;
+  }
+
+  /** NULs, or many control bytes other than tab/CR/LF/ESC, are not text. */
+  static boolean looksBinary(byte[] head) {
+    int control = 0;
+    for (byte b : head) {
+      int c = b & 0xff;
+      if (c == 0) {
+        return true;
+      }
+      if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != 0x1b && c != '\f') {
+        control++;
+      }
+    }
+    return control * 10 > head.length;
+  }
+
+  private static boolean startsWith(byte[] b, byte[] prefix) {
+    return b.length >= prefix.length && Arrays.equals(b, 0, prefix.length, prefix, 0, prefix.length);
+  }
+
+  private static String hex(byte[] b) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < Math.min(8, b.length); i++) {
+      sb.append(String.format("%02x", b[i] & 0xff));
+    }
+    return sb.toString();
+  }
+}

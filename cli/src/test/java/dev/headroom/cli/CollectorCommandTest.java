@@ -1,0 +1,86 @@
+package dev.headroom.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code headroom collector} in-process: start and stop, the rules printout, bad options. */
+class CollectorCommandTest {
+  @TempDir Path dir;
+
+  record Result(int status, String out, String err) {}
+
+  static Result run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cl = Headroom.newCommandLine();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    int status = cl.execute(args);
+    return new Result(status, out.toString(), err.toString());
+  }
+
+  @Test
+  void startsOnLoopbackServesAndStopsAfterTheDurationLeavingItsCatalog() {
+    Result r = run("collector", "--listen", "127.0.0.1:0", "--http", "127.0.0.1:0", "--data-dir", dir.toString(),
+        "--duration", "1");
+    assertThat(r.status()).as(r.err()).isZero();
+    assertThat(r.out()).contains("agents on 127.0.0.1:", "dashboard http://127.0.0.1:", "data in " + dir);
+    assertThat(dir.resolve("catalog.db")).exists();
+    assertThat(Files.isDirectory(dir.resolve("recordings"))).isTrue();
+  }
+
+  @Test
+  void printsPrometheusRulesWithTheDangerRatioAsked() {
+    Result r = run("collector", "--print-prometheus-rules", "--danger-ratio", "0.85");
+    assertThat(r.status()).isZero();
+    assertThat(r.out()).contains("groups:", "HeadroomDanger", "0.85");
+  }
+
+  @Test
+  void badOptionsAreExplainedWithExitStatus2() {
+    assertThat(run("collector", "--listen", "nonsense", "--data-dir", dir.toString()))
+        .satisfies(r -> {
+          assertThat(r.status()).isEqualTo(2);
+          assertThat(r.err()).contains("--listen 'nonsense' is not HOST:PORT");
+        });
+    assertThat(run("collector", "--http", "127.0.0.1:99999", "--data-dir", dir.toString()).err())
+        .contains("--http '127.0.0.1:99999': port must be 0-65535");
+    assertThat(run("collector", "--token-file", dir.resolve("missing").toString(), "--data-dir", dir.toString()))
+        .satisfies(r -> {
+          assertThat(r.status()).isEqualTo(2);
+          assertThat(r.err()).contains("--token-file", "does not exist");
+        });
+    assertThat(run("collector", "--webhook", "ftp://example/x", "--data-dir", dir.toString()).err())
+        .contains("--webhook 'ftp://example/x' must be an http:// or https:// URL");
+    assertThat(run("collector", "--danger-ratio", "1.5").err()).contains("--danger-ratio must be in (0, 1]");
+  }
+
+  @Test
+  void aPortInUseIsReportedWithTheAddress() throws Exception {
+    try (var taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      Result r = run("collector", "--listen", "127.0.0.1:0", "--http", "127.0.0.1:" + taken.getLocalPort(),
+          "--data-dir", dir.toString(), "--duration", "1");
+      assertThat(r.status()).isEqualTo(2);
+      assertThat(r.err()).contains("cannot listen for HTTP on", String.valueOf(taken.getLocalPort()));
+      r = run("collector", "--listen", "127.0.0.1:" + taken.getLocalPort(), "--http", "127.0.0.1:0",
+          "--data-dir", dir.toString(), "--duration", "1");
+      assertThat(r.status()).isEqualTo(2);
+      assertThat(r.err()).contains("cannot listen for agents on", String.valueOf(taken.getLocalPort()));
+    }
+  }
+
+  @Test
+  void helpExplainsEveryOption() {
+    Result r = run("collector", "--help");
+    assertThat(r.status()).isZero();
+    assertThat(r.out()).contains("--listen", "--http", "--token-file", "--data-dir", "--webhook", "--alertmanager",
+        "--print-prometheus-rules", "--danger-ratio", "--retention-days", "--retention-size", "--duration");
+  }
+}

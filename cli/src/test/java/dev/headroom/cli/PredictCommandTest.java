@@ -1,0 +1,213 @@
+package dev.headroom.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code headroom predict} and {@code headroom bench predict} in-process. */
+class PredictCommandTest {
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final Path CALIBRATION = Path.of("..", "samples", "calibration", "memory-cases-calibration.csv");
+
+  @TempDir Path dir;
+
+  record Result(int status, String out, String err) {
+    List<String> lines() {
+      return out.isEmpty() ? List.of() : Arrays.asList(out.split("\n"));
+    }
+
+    List<JsonNode> json() throws Exception {
+      List<JsonNode> nodes = new ArrayList<>();
+      for (String line : lines()) {
+        nodes.add(JSON.readTree(line));
+      }
+      return nodes;
+    }
+  }
+
+  static Result run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cl = Headroom.newCommandLine();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    int status = cl.execute(args);
+    return new Result(status, out.toString(), err.toString());
+  }
+
+  @Test
+  void humanTableShowsTheBreakdownForTheThreeMetrics() {
+    Result r = run("predict", "--model", "llama-3-8b", "--gpu", "RTX 4090");
+    assertThat(r.status()).isZero();
+    assertThat(r.err()).isEmpty();
+    assertThat(r.out())
+        .contains("params 8,030,261,248, trainable 8,030,261,248")
+        .contains("GPU RTX-4090 × 1")
+        .containsPattern("\\s+allocated\\s+reserved\\s+device")
+        .containsPattern("verdict\\s+oom\\s+oom\\s+oom")
+        .contains("activations: ");
+  }
+
+  @Test
+  void jsonHasExactlyTheDocumentedKeys() throws Exception {
+    Result r = run("predict", "--model", "mistral-7b", "--method", "qlora", "--grad-ckpt", "full",
+        "--micro-batch", "2", "--seq-len", "1024", "--gpu", "L4", "--json");
+    assertThat(r.status()).isZero();
+    List<JsonNode> lines = r.json();
+    assertThat(lines).extracting(n -> n.get("metric").asText()).containsExactly("allocated", "reserved", "device");
+    JsonNode device = lines.get(2);
+    List<String> keys = new ArrayList<>();
+    device.fieldNames().forEachRemaining(keys::add);
+    assertThat(keys).containsExactly("metric", "peak_bytes", "capacity_bytes", "ratio", "verdict", "params",
+        "trainable_params", "breakdown", "host_bytes");
+    List<String> parts = new ArrayList<>();
+    device.get("breakdown").fieldNames().forEachRemaining(parts::add);
+    assertThat(parts).containsExactly("weights_bytes", "gradients_bytes", "optimizer_bytes", "activations_bytes",
+        "logits_bytes", "overhead_bytes");
+    long sum = 0;
+    for (String p : parts) {
+      sum += device.get("breakdown").get(p).asLong();
+    }
+    assertThat(sum).isEqualTo(device.get("peak_bytes").asLong());
+    assertThat(device.get("params").asLong()).isEqualTo(7_241_732_096L);
+    assertThat(device.get("capacity_bytes").asLong()).isEqualTo(23_034L << 20);
+    assertThat(device.get("verdict").asText()).isEqualTo("fits");
+    assertThat(device.get("ratio").asDouble()).isBetween(0.1, 0.9);
+  }
+
+  @Test
+  void explicitArchitectureFlagsAndSpecFileAgree() throws Exception {
+    Path spec = dir.resolve("run.json");
+    Files.writeString(spec, "{\"model\":\"llama-3-8b\",\"micro_batch\":4,\"seq_len\":4096,\"grad_ckpt\":\"full\"}");
+    Result fromSpec = run("predict", "--spec", spec.toString(), "--json", "--metric", "allocated");
+    Result fromFlags = run("predict", "--layers", "32", "--hidden", "4096", "--heads", "32", "--kv-heads", "8",
+        "--intermediate", "14336", "--vocab", "128256", "--micro-batch", "4", "--seq-len", "4096",
+        "--grad-ckpt", "full", "--json", "--metric", "allocated");
+    assertThat(fromSpec.status()).isZero();
+    assertThat(fromFlags.status()).isZero();
+    assertThat(fromSpec.json().get(0).get("peak_bytes")).isEqualTo(fromFlags.json().get(0).get("peak_bytes"));
+    // a flag overrides the spec file's key
+    Result overridden = run("predict", "--spec", spec.toString(), "--method", "lora", "--json", "--metric", "allocated");
+    assertThat(overridden.json().get(0).get("peak_bytes").asLong())
+        .isLessThan(fromSpec.json().get(0).get("peak_bytes").asLong());
+  }
+
+  @Test
+  void fitReportsEveryRungAndTheFirstThatFits() {
+    Result r = run("predict", "--model", "llama-3-8b", "--gpu", "RTX-4090", "--fit");
+    assertThat(r.status()).isZero();
+    assertThat(r.out())
+        .contains("mitigation ladder")
+        .contains("activation checkpointing")
+        .contains("about 30 % more step time")
+        .contains("8-bit optimizer")
+        .contains("PCIe-bound")
+        .contains("first rung that fits: QLoRA");
+  }
+
+  @Test
+  void fitWithJsonAddsTheRungKeys() throws Exception {
+    Result r = run("predict", "--model", "llama-3-70b", "--gpus", "8", "--gpu", "H100-80GB", "--fit", "--json",
+        "--metric", "device");
+    List<JsonNode> lines = r.json();
+    assertThat(lines.get(0).has("rung")).isFalse();
+    assertThat(lines.subList(1, lines.size())).allSatisfy(n -> assertThat(n.has("rung")).isTrue());
+    assertThat(lines).extracting(n -> n.path("rung").asText()).contains("shard across the GPUs (FSDP full shard)");
+  }
+
+  @Test
+  void casesFilePredictsEveryRowForItsMetric() throws Exception {
+    Result r = run("predict", "--cases", CALIBRATION.toString(), "--json");
+    assertThat(r.status()).isZero();
+    List<JsonNode> lines = r.json();
+    assertThat(lines).hasSize(47);
+    assertThat(lines.get(0).get("id").asText()).isEqualTo("1");
+    assertThat(lines.get(0).get("metric").asText()).isEqualTo("allocated");
+    assertThat(lines).extracting(n -> n.get("metric").asText()).contains("reserved", "device");
+  }
+
+  @Test
+  void aBadRowIsNamedAndTheOthersAreStillPredicted() throws Exception {
+    List<String> csv = Files.readAllLines(CALIBRATION);
+    List<String> broken = new ArrayList<>(csv.subList(0, 4));
+    broken.set(2, broken.get(2).replace(",bf16-true,adamw,2,512,", ",bf16-true,adamw,-2,512,"));
+    Path file = dir.resolve("cases.csv");
+    Files.write(file, broken);
+    Result r = run("predict", "--cases", file.toString(), "--json");
+    assertThat(r.status()).isEqualTo(2);
+    assertThat(r.json()).extracting(n -> n.get("id").asText()).containsExactly("1", "5");
+    assertThat(r.err()).contains(file + ":3: row 4: column micro_batch: ").contains("'micro_batch' must be a positive integer, got -2");
+  }
+
+  @Test
+  void aCasesFileWithoutRequiredColumnsIsAClearError() throws Exception {
+    Path file = dir.resolve("short.csv");
+    Files.writeString(file, "id,model\n1,llama-3-8b\n");
+    Result r = run("predict", "--cases", file.toString());
+    assertThat(r.status()).isEqualTo(2);
+    assertThat(r.err()).startsWith("headroom: " + file + ":1: missing column(s) layers, hidden").doesNotContain("Exception");
+  }
+
+  @Test
+  void badInputIsOneLineWithExitStatusTwo() throws Exception {
+    Path config = dir.resolve("config.json");
+    Files.writeString(config, "{\"model_type\": \"llama\", \"hidden_size\": 4096,");
+    assertBad(run("predict", "--model", config.toString()), config + ":1:", "malformed JSON");
+    assertBad(run("predict", "--model", "llama-3-8b", "--gpu", "H300"), "unknown GPU 'H300'", "H100-80GB");
+    assertBad(run("predict", "--layers", "32", "--hidden", "100", "--heads", "3", "--intermediate", "10",
+        "--vocab", "10"), "heads (3) do not divide hidden (100)", "head_dim");
+    assertBad(run("predict", "--model", "llama-3-8b", "--seq-len", "0"), "'seq_len' must be a positive integer", "command line");
+    assertBad(run("predict", "--model", "llama-3-8b", "--layers", "3"), "either --model or", "--layers");
+    assertBad(run("predict"), "no model", "--list-models");
+  }
+
+  private static void assertBad(Result r, String... fragments) {
+    assertThat(r.status()).isEqualTo(2);
+    assertThat(r.out()).isEmpty();
+    assertThat(r.err()).startsWith("headroom: ").contains(fragments).doesNotContain("\tat ");
+  }
+
+  @Test
+  void listsNameThePresetsAndGpus() {
+    assertThat(run("predict", "--list-models").out()).contains("llama-3-8b").contains("8,030,261,248");
+    assertThat(run("predict", "--list-gpus").out()).contains("H200-141GB").contains("A100-40GB").contains("L4");
+  }
+
+  @Test
+  void helpExplainsEveryOption() {
+    Result r = run("predict", "--help");
+    assertThat(r.status()).isZero();
+    for (String option : List.of("--spec", "--cases", "--model", "--layers", "--kv-heads", "--head-dim", "--tied",
+        "--mlp", "--method", "--lora-rank", "--lora-targets", "--quant", "--precision", "--optimizer",
+        "--micro-batch", "--seq-len", "--grad-ckpt", "--attention", "--loss", "--grad-accum", "--gpus",
+        "--sharding", "--offload", "--gpu", "--metric", "--fit", "--json")) {
+      assertThat(r.out()).contains(option);
+    }
+  }
+
+  @Test
+  void benchPrintsMedianAndP90BesideBothAnchors() throws Exception {
+    Result r = run("bench", "predict");
+    assertThat(r.status()).isZero();
+    List<JsonNode> lines = r.json();
+    assertThat(lines).extracting(n -> n.get("group").asText())
+        .contains("all", "metric=allocated", "metric=reserved", "metric=device", "method=full", "method=lora", "method=qlora");
+    JsonNode median = lines.get(0);
+    assertThat(median.get("figure").asText()).isEqualTo("median_ape_percent");
+    assertThat(median.get("rows").asInt()).isEqualTo(47);
+    assertThat(median.get("headroom").asDouble()).isLessThan(median.get("baseline_accelerate").asDouble());
+    assertThat(median.get("headroom").asDouble()).isLessThan(median.get("baseline_deepspeed").asDouble());
+    assertThat(lines.get(1).get("figure").asText()).isEqualTo("p90_ape_percent");
+  }
+}

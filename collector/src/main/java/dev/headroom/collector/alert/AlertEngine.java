@@ -1,0 +1,227 @@
+package dev.headroom.collector.alert;
+
+import dev.headroom.analyzer.alert.Alert;
+import dev.headroom.analyzer.alert.AlertEvent;
+import dev.headroom.analyzer.alert.AlertKind;
+import dev.headroom.analyzer.alert.AlertScope;
+import dev.headroom.analyzer.alert.AlertTracker;
+import dev.headroom.analyzer.detect.DetectorConfig;
+import dev.headroom.analyzer.detect.GpuDetectors;
+import dev.headroom.analyzer.detect.LeakDetector;
+import dev.headroom.analyzer.detect.RunPrediction;
+import dev.headroom.analyzer.detect.SilenceDetector;
+import dev.headroom.analyzer.model.AllocatorSample;
+import dev.headroom.analyzer.model.DeviceReport;
+import dev.headroom.analyzer.model.Observation;
+import dev.headroom.analyzer.model.StepMark;
+import dev.headroom.analyzer.model.XidObservation;
+import dev.headroom.collector.AgentIdentity;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the detectors on live observations, per run and GPU (and per run and agent for silence),
+ * and tells its listeners when an alert is raised or resolved.
+ *
+ * <p>The run registry calls {@link #onObservation} for every accepted frame, {@link #onPrediction}
+ * once the run's spec is predicted, {@link #tick} periodically (agent silence is judged on this
+ * engine's clock) and {@link #endRun} when a run is over. Alert times are this engine's clock, so
+ * sinks never see an agent's clock skew.
+ *
+ * <p>Thread-safe: each run has its own lock, so agents of different runs do not wait for each
+ * other; listeners are called under it, in order per run.
+ */
+public final class AlertEngine {
+  private static final Logger LOG = LoggerFactory.getLogger(AlertEngine.class);
+  private static final Set<AlertKind> SILENCE_KINDS = Set.of(AlertKind.AGENT_SILENT);
+
+  private final DetectorConfig config;
+  private final Clock clock;
+  private final List<AlertListener> listeners = new CopyOnWriteArrayList<>();
+  private final Map<String, RunState> runs = new ConcurrentHashMap<>();
+
+  public AlertEngine(DetectorConfig config, Clock clock) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  public void addListener(AlertListener listener) {
+    listeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  public DetectorConfig config() {
+    return config;
+  }
+
+  /** One accepted observation of a run, from an agent. */
+  public void onObservation(String runId, AgentIdentity from, Observation observation) {
+    RunState run = runs.computeIfAbsent(runId, RunState::new);
+    synchronized (run) {
+      Instant now = clock.instant();
+      AgentState agent = run.agents.computeIfAbsent(from.agentId(), id -> new AgentState(config, from.hostname()));
+      Optional<Duration> interval = Optional.empty();
+      if (observation instanceof DeviceReport r) {
+        interval = Optional.of(Duration.between(r.intervalStart(), r.at()));
+      }
+      agent.silence.frame(now, interval);
+      emit(run.tracker.update(
+          AlertScope.agent(runId, from.hostname(), from.agentId()), SILENCE_KINDS,
+          agent.silence.condition(now).stream().toList(), now));
+
+      for (GpuState gpu : gpusFor(run, from, observation)) {
+        gpu.detectors.observe(observation);
+        emit(run.tracker.update(gpu.scope, GpuDetectors.KINDS, gpu.detectors.conditions(), now));
+      }
+    }
+  }
+
+  /** The run's prediction, for every GPU of the run seen so far and all later ones. */
+  public void onPrediction(String runId, RunPrediction prediction) {
+    RunState run = runs.computeIfAbsent(runId, RunState::new);
+    synchronized (run) {
+      run.prediction = prediction;
+      Instant now = clock.instant();
+      for (GpuState gpu : run.gpus.values()) {
+        gpu.detectors.predict(prediction);
+        emit(run.tracker.update(gpu.scope, GpuDetectors.KINDS, gpu.detectors.conditions(), now));
+      }
+    }
+  }
+
+  /** Judges agent silence as of {@code now} (the engine's clock; the caller's scheduler passes it). */
+  public void tick(Instant now) {
+    for (RunState run : runs.values()) {
+      synchronized (run) {
+        for (Map.Entry<String, AgentState> e : run.agents.entrySet()) {
+          AgentState agent = e.getValue();
+          emit(run.tracker.update(
+              AlertScope.agent(run.runId, agent.hostname, e.getKey()), SILENCE_KINDS,
+              agent.silence.condition(now).stream().toList(), now));
+        }
+      }
+    }
+  }
+
+  /** The run is over: resolves its alerts and forgets its detectors. */
+  public void endRun(String runId) {
+    RunState run = runs.remove(runId);
+    if (run != null) {
+      synchronized (run) {
+        emit(run.tracker.resolveRun(runId, clock.instant()));
+      }
+    }
+  }
+
+  /** Every active alert, oldest first. */
+  public List<Alert> activeAlerts() {
+    List<Alert> all = new ArrayList<>();
+    for (RunState run : runs.values()) {
+      synchronized (run) {
+        all.addAll(run.tracker.active());
+      }
+    }
+    all.sort(Comparator.comparing(Alert::raisedAt));
+    return all;
+  }
+
+  /** The leak trend of one GPU of a run, also before it is a leak (for the run view). */
+  public Optional<LeakDetector.Estimate> leakEstimate(String runId, String gpuUuid) {
+    RunState run = runs.get(runId);
+    if (run == null) {
+      return Optional.empty();
+    }
+    synchronized (run) {
+      GpuState gpu = run.gpus.get(gpuUuid);
+      return gpu == null ? Optional.empty() : gpu.detectors.leakEstimate();
+    }
+  }
+
+  /** The GPUs an observation concerns. Allocator samples without a UUID are matched by ordinal. */
+  private List<GpuState> gpusFor(RunState run, AgentIdentity from, Observation observation) {
+    if (observation instanceof DeviceReport r) {
+      return List.of(run.gpus.computeIfAbsent(r.uuid(), uuid -> newGpu(run, r, from)));
+    }
+    if (observation instanceof XidObservation x) {
+      GpuState gpu = run.gpus.get(x.uuid());
+      return gpu == null ? List.of() : List.of(gpu);
+    }
+    if (observation instanceof StepMark) {
+      return run.gpus.values().stream().filter(g -> g.agentId.equals(from.agentId())).toList();
+    }
+    if (observation instanceof AllocatorSample s) {
+      if (s.uuid().isPresent()) {
+        GpuState gpu = run.gpus.get(s.uuid().get());
+        return gpu == null ? List.of() : List.of(gpu);
+      }
+      List<GpuState> ofAgent = run.gpus.values().stream().filter(g -> g.agentId.equals(from.agentId())).toList();
+      if (ofAgent.size() == 1) {
+        return ofAgent;
+      }
+      // Best effort: the framework's ordinal equals the NVML index when CUDA_VISIBLE_DEVICES is unset.
+      List<GpuState> byIndex = ofAgent.stream().filter(g -> g.index == s.cudaDevice()).toList();
+      if (byIndex.isEmpty()) {
+        LOG.debug("run {}: allocator sample for cuda:{} matches no GPU of agent {}", run.runId, s.cudaDevice(), from.agentId());
+      }
+      return byIndex;
+    }
+    return List.of();
+  }
+
+  private GpuState newGpu(RunState run, DeviceReport first, AgentIdentity from) {
+    GpuState gpu = new GpuState(
+        AlertScope.gpu(run.runId, first.hostname(), first.uuid()), from.agentId(), first.index(), new GpuDetectors(config));
+    if (run.prediction != null) {
+      gpu.detectors.predict(run.prediction);
+    }
+    return gpu;
+  }
+
+  private void emit(List<AlertEvent> events) {
+    for (AlertEvent event : events) {
+      for (AlertListener listener : listeners) {
+        try {
+          listener.onAlert(event);
+        } catch (RuntimeException e) {
+          LOG.warn("alert listener {} failed on {}: {}", listener, event.alert().key(), e.toString());
+        }
+      }
+    }
+  }
+
+  private static final class RunState {
+    final String runId;
+    final AlertTracker tracker = new AlertTracker();
+    final Map<String, GpuState> gpus = new LinkedHashMap<>();
+    final Map<String, AgentState> agents = new LinkedHashMap<>();
+    RunPrediction prediction;
+
+    RunState(String runId) {
+      this.runId = runId;
+    }
+  }
+
+  private record GpuState(AlertScope scope, String agentId, int index, GpuDetectors detectors) {}
+
+  private static final class AgentState {
+    final String hostname;
+    final SilenceDetector silence;
+
+    AgentState(DetectorConfig config, String hostname) {
+      this.hostname = hostname;
+      this.silence = new SilenceDetector(config, hostname);
+    }
+  }
+}

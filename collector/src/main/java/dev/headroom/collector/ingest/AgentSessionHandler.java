@@ -1,0 +1,233 @@
+package dev.headroom.collector.ingest;
+
+import dev.headroom.collector.AgentIdentity;
+import dev.headroom.collector.ObservationListener;
+import dev.headroom.protocol.wire.Frames;
+import dev.headroom.protocol.wire.MalformedFrameException;
+import dev.headroom.protocol.wire.ObservationMapping;
+import dev.headroom.protocol.wire.SequencedObservation;
+import dev.headroom.protocol.wire.pb.Error;
+import dev.headroom.protocol.wire.pb.Frame;
+import dev.headroom.protocol.wire.pb.Hello;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.TooLongFrameException;
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One agent connection: waits for the hello, checks it, then hands every new observation to the
+ * listener and acknowledges it. One instance per channel; runs on that channel's event loop.
+ *
+ * <p>Acknowledgements are cumulative and sent once per read burst ({@code channelReadComplete}),
+ * always after the listener returned for every frame they cover: an acknowledged frame has been
+ * stored. A listener that throws gets nothing acknowledged and the connection closed, so the agent
+ * replays the frame later.
+ */
+final class AgentSessionHandler extends SimpleChannelInboundHandler<Frame> {
+
+  private static final Logger log = LoggerFactory.getLogger(AgentSessionHandler.class);
+
+  private final IngestConfig config;
+  private final ObservationListener listener;
+  private final DeliveryLedger ledger;
+  private final IngestCounters counters;
+  private final AgentRateLimiter rateLimiter;
+  private final SessionRegistry sessions;
+  private AgentIdentity identity;
+  private long lastDelivered;
+  private long lastAcked;
+  private int framesThisBurst;
+  private boolean closing;
+
+  AgentSessionHandler(IngestConfig config, ObservationListener listener, DeliveryLedger ledger,
+      IngestCounters counters, AgentRateLimiter rateLimiter, SessionRegistry sessions) {
+    this.config = config;
+    this.listener = listener;
+    this.ledger = ledger;
+    this.counters = counters;
+    this.rateLimiter = rateLimiter;
+    this.sessions = sessions;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    ctx.executor().schedule(() -> {
+      if (identity == null && !closing && ctx.channel().isActive()) {
+        counters.refusedMalformed.increment();
+        refuse(ctx, Error.Code.HELLO_EXPECTED, "no hello within " + config.helloTimeout().toMillis() + " ms");
+      }
+    }, config.helloTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    ctx.fireChannelActive();
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, Frame frame) {
+    if (closing) {
+      return;
+    }
+    if (identity == null) {
+      onHello(ctx, frame);
+    } else if (frame.getBodyCase() == Frame.BodyCase.OBSERVATION) {
+      onObservation(ctx, frame.getObservation());
+    } else {
+      counters.refusedMalformed.increment();
+      refuse(ctx, Error.Code.MALFORMED_FRAME, "unexpected " + frame.getBodyCase() + " frame after the hello");
+    }
+  }
+
+  private void onHello(ChannelHandlerContext ctx, Frame frame) {
+    if (frame.getBodyCase() != Frame.BodyCase.HELLO) {
+      counters.refusedMalformed.increment();
+      refuse(ctx, Error.Code.HELLO_EXPECTED, "first frame was " + frame.getBodyCase() + ", expected a hello");
+      return;
+    }
+    Hello hello = frame.getHello();
+    Optional<Error> refusal = Frames.refusal(hello, config.token());
+    if (refusal.isPresent()) {
+      switch (refusal.get().getCode()) {
+        case BAD_TOKEN -> counters.refusedBadToken.increment();
+        case UNSUPPORTED_VERSION -> counters.refusedBadVersion.increment();
+        default -> counters.refusedMalformed.increment();
+      }
+      refuse(ctx, refusal.get().getCode(), refusal.get().getMessage());
+      return;
+    }
+    identity = new AgentIdentity(hello.getAgentId(), hello.getBootId(), hello.getHostname(), hello.getAgentVersion());
+    sessions.register(identity, ctx.channel());
+    lastDelivered = ledger.lastSequence(identity.agentId(), identity.bootId());
+    lastAcked = lastDelivered;
+    ctx.writeAndFlush(Frames.helloAck(lastDelivered, config.collectorVersion()));
+    log.info("agent {} (boot {}, host {}, version {}) connected from {}; resuming after frame {}",
+        identity.agentId(), identity.bootId(), identity.hostname(), identity.agentVersion(),
+        remote(ctx), lastDelivered);
+  }
+
+  private void onObservation(ChannelHandlerContext ctx, dev.headroom.protocol.wire.pb.ObservationFrame frame) {
+    long sequence = frame.getSequence();
+    framesThisBurst++;
+    if (sequence <= lastDelivered) {
+      counters.duplicatesDropped.increment();
+      return;
+    }
+    if (sequence > lastDelivered + 1) {
+      counters.sequenceGaps.add(sequence - lastDelivered - 1);
+      log.warn("agent {} skipped frames {}..{} (its buffer overflowed while disconnected)",
+          identity.agentId(), lastDelivered + 1, sequence - 1);
+    }
+    SequencedObservation observation;
+    try {
+      observation = ObservationMapping.fromFrame(frame);
+    } catch (MalformedFrameException e) {
+      // Acknowledged and dropped: replaying it would fail the same way forever.
+      counters.invalidObservationsDropped.increment();
+      log.warn("agent {}: dropped invalid frame: {}", identity.agentId(), e.getMessage());
+      advance(sequence);
+      return;
+    }
+    try {
+      listener.onObservation(identity, sequence, observation.observation());
+    } catch (RuntimeException e) {
+      log.error("agent {}: frame {} could not be stored; closing so the agent replays it", identity.agentId(),
+          sequence, e);
+      closing = true;
+      ctx.close();
+      return;
+    }
+    counters.framesAccepted.increment();
+    advance(sequence);
+  }
+
+  private void advance(long sequence) {
+    lastDelivered = sequence;
+    // Per frame, not per burst: a reconnect of the same agent on another event loop must never
+    // read a ledger that lags what this connection already handed to the listener.
+    ledger.delivered(identity.agentId(), identity.bootId(), sequence);
+  }
+
+  /**
+   * End of a read burst: acknowledge everything delivered, and charge the burst to the agent's
+   * rate (once per burst rather than per frame).
+   */
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    if (!closing && identity != null && framesThisBurst > 0) {
+      long pauseNanos = rateLimiter.take(identity.agentId(), framesThisBurst);
+      framesThisBurst = 0;
+      if (pauseNanos > 0 && ctx.channel().config().isAutoRead()) {
+        counters.rateLimitPauses.increment();
+        ctx.channel().config().setAutoRead(false);
+        ctx.executor().schedule(() -> ctx.channel().config().setAutoRead(true), pauseNanos, TimeUnit.NANOSECONDS);
+      }
+    }
+    if (!closing && identity != null && lastDelivered > lastAcked) {
+      lastAcked = lastDelivered;
+      ctx.writeAndFlush(Frames.ack(lastDelivered));
+    }
+    ctx.fireChannelReadComplete();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    if (identity != null) {
+      sessions.unregister(identity, ctx.channel());
+      log.info("agent {} (boot {}) disconnected after frame {}", identity.agentId(), identity.bootId(), lastDelivered);
+    }
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (closing) {
+      return;
+    }
+    Throwable root = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+    if (cause instanceof TooLongFrameException || root instanceof TooLongFrameException) {
+      counters.refusedOversized.increment();
+      refuse(ctx, Error.Code.FRAME_TOO_LARGE, cause.getMessage());
+    } else if (root instanceof io.netty.handler.ssl.NotSslRecordException) {
+      // Its message dumps the bytes received, which would put the hello's token in the log.
+      counters.refusedMalformed.increment();
+      log.warn("connection from {} closed: plain text where TLS was expected", remote(ctx));
+      closing = true;
+      ctx.close();
+    } else if (root instanceof SSLException) {
+      counters.refusedMalformed.increment();
+      log.warn("connection from {} closed: TLS failed: {}", remote(ctx), root.getMessage());
+      closing = true;
+      ctx.close();
+    } else if (cause instanceof DecoderException) {
+      counters.refusedMalformed.increment();
+      refuse(ctx, Error.Code.MALFORMED_FRAME, cause.getMessage());
+    } else if (cause instanceof IOException) {
+      log.info("connection from {} ({}) lost: {}", remote(ctx), who(), cause.getMessage());
+      closing = true;
+      ctx.close();
+    } else {
+      log.error("connection from {} ({}) closed after an internal error", remote(ctx), who(), cause);
+      closing = true;
+      ctx.close();
+    }
+  }
+
+  private void refuse(ChannelHandlerContext ctx, Error.Code code, String reason) {
+    closing = true;
+    log.warn("connection from {} ({}) refused: {}: {}", remote(ctx), who(), code, reason);
+    ctx.writeAndFlush(Frames.error(code, reason)).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  private String who() {
+    return identity == null ? "before hello" : "agent " + identity.agentId();
+  }
+
+  private static SocketAddress remote(ChannelHandlerContext ctx) {
+    return ctx.channel().remoteAddress();
+  }
+}

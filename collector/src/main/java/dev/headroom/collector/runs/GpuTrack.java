@@ -1,0 +1,166 @@
+package dev.headroom.collector.runs;
+
+import dev.headroom.analyzer.model.AllocatorSample;
+import dev.headroom.analyzer.model.DeviceReport;
+import dev.headroom.analyzer.model.DeviceState;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/** The mutable state of one GPU within one run; guarded by the owning {@link Run}'s monitor. */
+final class GpuTrack {
+  final String uuid;
+  private String hostname;
+  private int index;
+  private String name;
+  private long totalBytes;
+  private long usableBytes;
+  private double lastRatio;
+  private long lastUsedBytes;
+  private DeviceState deviceState = DeviceState.OK;
+  private Instant lastReportAt;
+  private long numAllocRetries;
+  private long peakAllocatedBytes = -1;
+  private long peakReservedBytes = -1;
+  /** Peak used memory saved in the catalog before a restart (-1: none). */
+  private long restoredPeakUsed = -1;
+  private List<Long> pids = List.of();
+  private boolean sawRunProcess;
+
+  private final PeakSeries used;
+  private final PeakSeries usable;
+  private final PeakSeries allocated;
+  private final PeakSeries reserved;
+
+  GpuTrack(String uuid, int seriesPoints) {
+    this.uuid = uuid;
+    this.used = new PeakSeries(seriesPoints);
+    this.usable = new PeakSeries(seriesPoints);
+    this.allocated = new PeakSeries(seriesPoints);
+    this.reserved = new PeakSeries(seriesPoints);
+  }
+
+  void onReport(DeviceReport report, Set<Long> runPids) {
+    hostname = report.hostname();
+    index = report.index();
+    name = report.name();
+    totalBytes = report.totalBytes();
+    usableBytes = report.usableBytes();
+    deviceState = report.state();
+    lastReportAt = report.at();
+    List<Long> present = new ArrayList<>();
+    for (var process : report.processes()) {
+      if (runPids.isEmpty() || runPids.contains(process.pid())) {
+        present.add(process.pid());
+      }
+    }
+    pids = List.copyOf(present);
+    sawRunProcess |= !present.isEmpty();
+    if (report.sampleCount() == 0) {
+      // Every read failed: the stats carry no measurement, only the state does.
+      return;
+    }
+    used.add(report.at(), report.usedBytes().max());
+    lastUsedBytes = report.usedBytes().last();
+    usable.add(report.at(), usableBytes);
+    lastRatio = report.peakRatio();
+  }
+
+  void onAllocator(AllocatorSample sample) {
+    allocated.add(sample.at(), sample.allocatedBytes());
+    reserved.add(sample.at(), sample.reservedBytes());
+    // The allocator's own peak catches what happened between two posts.
+    peakAllocatedBytes =
+        Math.max(peakAllocatedBytes, Math.max(sample.allocatedBytes(), sample.peakAllocatedBytes()));
+    peakReservedBytes =
+        Math.max(peakReservedBytes, Math.max(sample.reservedBytes(), sample.peakReservedBytes()));
+    numAllocRetries = Math.max(numAllocRetries, sample.numAllocRetries());
+  }
+
+  /** Restores peaks saved before a restart; the series start empty. */
+  void restorePeaks(long peakUsed, long peakAllocated, long peakReserved) {
+    restoredPeakUsed = Math.max(restoredPeakUsed, peakUsed);
+    peakAllocatedBytes = Math.max(peakAllocatedBytes, peakAllocated);
+    peakReservedBytes = Math.max(peakReservedBytes, peakReserved);
+  }
+
+  void restoreIdentity(String hostname, int index, String name, long totalBytes, long usableBytes) {
+    this.hostname = hostname;
+    this.index = index;
+    this.name = name;
+    this.totalBytes = totalBytes;
+    this.usableBytes = usableBytes;
+  }
+
+  boolean sawRunProcess() {
+    return sawRunProcess;
+  }
+
+  boolean runProcessPresent() {
+    return !pids.isEmpty();
+  }
+
+  long peakUsedBytes() {
+    return Math.max(restoredPeakUsed, used.isEmpty() ? -1 : used.peak());
+  }
+
+  GpuView view(RegistryPolicy policy, Optional<PredictedPeaks> prediction) {
+    long peakUsed = Math.max(0, peakUsedBytes());
+    OptionalLong peakAllocated = peakAllocatedBytes >= 0 ? OptionalLong.of(peakAllocatedBytes) : OptionalLong.empty();
+    OptionalLong peakReserved = peakReservedBytes >= 0 ? OptionalLong.of(peakReservedBytes) : OptionalLong.empty();
+    List<PeakComparison> comparisons = new ArrayList<>();
+    prediction.ifPresent(
+        p -> {
+          if (peakUsedBytes() >= 0) {
+            comparisons.add(new PeakComparison(MemoryMetric.DEVICE, peakUsed, p.deviceBytes()));
+          }
+          addComparison(comparisons, MemoryMetric.ALLOCATED, peakAllocated, p.allocatedBytes());
+          addComparison(comparisons, MemoryMetric.RESERVED, peakReserved, p.reservedBytes());
+        });
+    return new GpuView(
+        uuid,
+        hostname,
+        index,
+        name,
+        totalBytes,
+        usableBytes,
+        lastUsedBytes,
+        peakUsed,
+        lastRatio,
+        usableBytes <= 0 ? 0.0 : (double) peakUsed / usableBytes,
+        allocated.isEmpty() ? OptionalLong.empty() : OptionalLong.of(allocated.last()),
+        peakAllocated,
+        reserved.isEmpty() ? OptionalLong.empty() : OptionalLong.of(reserved.last()),
+        peakReserved,
+        numAllocRetries,
+        deviceState,
+        level(policy),
+        lastReportAt,
+        comparisons,
+        pids);
+  }
+
+  private static void addComparison(
+      List<PeakComparison> out, MemoryMetric metric, OptionalLong observed, OptionalLong predicted) {
+    if (observed.isPresent() && predicted.isPresent()) {
+      out.add(new PeakComparison(metric, observed.getAsLong(), predicted.getAsLong()));
+    }
+  }
+
+  private GpuLevel level(RegistryPolicy policy) {
+    if (deviceState != DeviceState.OK) {
+      return GpuLevel.UNREADABLE;
+    }
+    if (lastRatio >= policy.dangerRatio()) {
+      return GpuLevel.DANGER;
+    }
+    return lastRatio >= policy.warningRatio() ? GpuLevel.WARNING : GpuLevel.OK;
+  }
+
+  GpuSeries series() {
+    return new GpuSeries(used.points(), usable.points(), allocated.points(), reserved.points());
+  }
+}

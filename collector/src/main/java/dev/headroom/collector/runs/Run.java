@@ -1,0 +1,174 @@
+package dev.headroom.collector.runs;
+
+import dev.headroom.analyzer.model.AllocatorSample;
+import dev.headroom.analyzer.model.DeviceReport;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/**
+ * The mutable state of one run. Every method is synchronized: observations for one run can come
+ * from several agents (one per node of a multi-node job) on different event-loop threads.
+ */
+final class Run {
+  final String runId;
+  final RunKeySource source;
+  private final String hostname;
+  private final Instant startedAt;
+  private Instant lastSeenAt;
+  private Duration reportInterval = Duration.ZERO;
+  private String specJson;
+  private PredictedPeaks prediction;
+  private String predictionError;
+  private long lastStep = -1;
+  /** The run's own processes (host-local PIDs); empty: every process on its GPUs is the run's. */
+  private final Set<Long> pids = new HashSet<>();
+  private final Map<String, GpuTrack> gpus = new LinkedHashMap<>();
+  private final int seriesPoints;
+
+  Run(String runId, RunKeySource source, String hostname, Instant startedAt, int seriesPoints) {
+    this.runId = runId;
+    this.source = source;
+    this.hostname = hostname;
+    this.startedAt = startedAt;
+    this.lastSeenAt = startedAt;
+    this.seriesPoints = seriesPoints;
+  }
+
+  synchronized void seen(Instant at) {
+    if (at.isAfter(lastSeenAt)) {
+      lastSeenAt = at;
+    }
+  }
+
+  synchronized void addPid(long pid) {
+    pids.add(pid);
+  }
+
+  synchronized boolean hasTrack(String uuid) {
+    return gpus.containsKey(uuid);
+  }
+
+  /** True when the run's processes were on this GPU in its latest report. */
+  synchronized boolean presentOn(String uuid) {
+    GpuTrack track = gpus.get(uuid);
+    return track != null && track.runProcessPresent();
+  }
+
+  synchronized void onDeviceReport(DeviceReport report) {
+    track(report.uuid()).onReport(report, pids);
+    Duration interval = Duration.between(report.intervalStart(), report.at());
+    if (!interval.isNegative()) {
+      reportInterval = interval;
+    }
+    seen(report.at());
+  }
+
+  synchronized void onAllocator(String uuid, AllocatorSample sample) {
+    track(uuid).onAllocator(sample);
+    seen(sample.at());
+  }
+
+  synchronized void onStep(long step, Instant at) {
+    lastStep = Math.max(lastStep, step);
+    seen(at);
+  }
+
+  /**
+   * Records the spec and predicts from it once; a later identical declaration (every rank of a
+   * distributed job declares the same run) does not predict again.
+   *
+   * @return true when this declaration changed the spec
+   */
+  synchronized boolean declare(String spec, RunPredictor predictor) {
+    if (spec.equals(specJson)) {
+      return false;
+    }
+    specJson = spec;
+    prediction = null;
+    predictionError = null;
+    try {
+      prediction = predictor.predict(spec);
+    } catch (IllegalArgumentException e) {
+      predictionError = e.getMessage();
+    } catch (RuntimeException e) {
+      predictionError = "predictor failed: " + e;
+    }
+    return true;
+  }
+
+  synchronized Optional<PredictedPeaks> prediction() {
+    return Optional.ofNullable(prediction);
+  }
+
+  /** Moves another run's GPUs into this one (a process run that later declared its run id). */
+  synchronized void absorb(Run other) {
+    synchronized (other) {
+      other.gpus.forEach(gpus::putIfAbsent);
+      pids.addAll(other.pids);
+      seen(other.lastSeenAt);
+    }
+  }
+
+  synchronized void restore(
+      Instant lastSeen, Optional<String> spec, RunPredictor predictor, List<StoredGpu> stored) {
+    seen(lastSeen);
+    spec.ifPresent(s -> declare(s, predictor));
+    for (StoredGpu gpu : stored) {
+      GpuTrack track = track(gpu.uuid());
+      track.restoreIdentity(gpu.hostname(), gpu.index(), gpu.name(), gpu.totalBytes(), gpu.usableBytes());
+      track.restorePeaks(gpu.peakUsedBytes(), gpu.peakAllocatedBytes(), gpu.peakReservedBytes());
+    }
+  }
+
+  private GpuTrack track(String uuid) {
+    return gpus.computeIfAbsent(uuid, u -> new GpuTrack(u, seriesPoints));
+  }
+
+  synchronized Optional<GpuSeries> series(String uuid) {
+    return Optional.ofNullable(gpus.get(uuid)).map(GpuTrack::series);
+  }
+
+  synchronized RunView view(RegistryPolicy policy, Instant now) {
+    Optional<PredictedPeaks> predicted = Optional.ofNullable(prediction);
+    List<GpuView> views = new ArrayList<>();
+    for (GpuTrack track : gpus.values()) {
+      views.add(track.view(policy, predicted));
+    }
+    views.sort(Comparator.comparing(GpuView::hostname, Comparator.nullsFirst(Comparator.naturalOrder()))
+        .thenComparingInt(GpuView::index));
+    return new RunView(
+        runId,
+        source,
+        hostname,
+        status(policy, now),
+        startedAt,
+        lastSeenAt,
+        Optional.ofNullable(specJson),
+        predicted,
+        Optional.ofNullable(predictionError),
+        lastStep >= 0 ? OptionalLong.of(lastStep) : OptionalLong.empty(),
+        views);
+  }
+
+  private RunStatus status(RegistryPolicy policy, Instant now) {
+    boolean everPresent = gpus.values().stream().anyMatch(GpuTrack::sawRunProcess);
+    boolean presentNow = gpus.values().stream().anyMatch(GpuTrack::runProcessPresent);
+    if (everPresent && !presentNow) {
+      return RunStatus.ENDED;
+    }
+    Duration silence = reportInterval.multipliedBy(3);
+    if (silence.compareTo(policy.minimumSilence()) < 0) {
+      silence = policy.minimumSilence();
+    }
+    return Duration.between(lastSeenAt, now).compareTo(silence) > 0 ? RunStatus.SILENT : RunStatus.ACTIVE;
+  }
+}

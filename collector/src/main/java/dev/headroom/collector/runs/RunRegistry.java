@@ -1,0 +1,352 @@
+package dev.headroom.collector.runs;
+
+import dev.headroom.analyzer.model.AllocatorSample;
+import dev.headroom.analyzer.model.DeviceReport;
+import dev.headroom.analyzer.model.HostMemoryReport;
+import dev.headroom.analyzer.model.Observation;
+import dev.headroom.analyzer.model.ProcessReport;
+import dev.headroom.analyzer.model.RunSpecDeclared;
+import dev.headroom.analyzer.model.StepMark;
+import dev.headroom.analyzer.model.XidObservation;
+import dev.headroom.collector.AgentIdentity;
+import dev.headroom.collector.ObservationListener;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Attributes every accepted observation to runs and keeps their state.
+ *
+ * <p>A run is keyed by its declared id ({@link RunSpecDeclared}: from the reporter for one process,
+ * or from the agent's {@code --run-id} with pid 0 for everything that agent sees); without one, by
+ * host + GPU + process ({@code host:GPU-uuid:pid}). When a process declares its run id after its
+ * memory was already observed, the process run is merged into the declared one.
+ *
+ * <p>Thread-safe: the ingest server calls {@link #onObservation} concurrently for different agents.
+ * Listeners run on the calling thread, in registration order (storage first, then alerts).
+ */
+public final class RunRegistry implements ObservationListener {
+  private static final int MAX_RUN_ID_LENGTH = 200;
+
+  private final RunPredictor predictor;
+  private final RegistryPolicy policy;
+  private final InstantSource clock;
+  private final List<RunObservationListener> listeners = new CopyOnWriteArrayList<>();
+
+  private final Map<String, Run> runs = new ConcurrentHashMap<>();
+  /** Agent id → run it declared for everything it sees (its {@code --run-id}). */
+  private final Map<String, String> agentRuns = new ConcurrentHashMap<>();
+  /** (host, pid) → run the process declared. */
+  private final Map<HostPid, String> processRuns = new ConcurrentHashMap<>();
+  /** (host, pid) → GPUs the process was last seen on, to place allocator samples without a UUID. */
+  private final Map<HostPid, Set<String>> processGpus = new ConcurrentHashMap<>();
+  /** GPU uuid → runs with a track on it. */
+  private final Map<String, Set<String>> gpuRuns = new ConcurrentHashMap<>();
+  /** GPU uuid → latest report, for the fleet view (including idle GPUs). */
+  private final Map<String, DeviceReport> latestReports = new ConcurrentHashMap<>();
+
+  private final AtomicLong observations = new AtomicLong();
+  private final AtomicLong unattributed = new AtomicLong();
+
+  private record HostPid(String hostname, long pid) {}
+
+  public RunRegistry(RunPredictor predictor, RegistryPolicy policy, InstantSource clock) {
+    this.predictor = Objects.requireNonNull(predictor, "predictor");
+    this.policy = Objects.requireNonNull(policy, "policy");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /** Adds a listener; storage must be added before the alert engine so a frame is kept first. */
+  public void addListener(RunObservationListener listener) {
+    listeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  public RegistryPolicy policy() {
+    return policy;
+  }
+
+  @Override
+  public void onObservation(AgentIdentity from, long sequence, Observation observation) {
+    observations.incrementAndGet();
+    List<String> runIds = attribute(from, observation);
+    if (runIds.isEmpty()) {
+      unattributed.incrementAndGet();
+    }
+    for (RunObservationListener listener : listeners) {
+      listener.onRunObservation(from, sequence, observation, runIds);
+    }
+  }
+
+  private List<String> attribute(AgentIdentity from, Observation observation) {
+    // Java 17: no pattern switch yet; the sealed interface keeps this list complete.
+    if (observation instanceof DeviceReport report) {
+      return onDeviceReport(from, report);
+    } else if (observation instanceof AllocatorSample sample) {
+      return onAllocator(from, sample);
+    } else if (observation instanceof StepMark mark) {
+      return onStep(from, mark);
+    } else if (observation instanceof RunSpecDeclared declared) {
+      return onDeclared(from, declared);
+    } else if (observation instanceof XidObservation xid) {
+      return runsOnGpu(from, xid.uuid(), xid.at());
+    } else if (observation instanceof HostMemoryReport host) {
+      return agentRun(from, host.at());
+    }
+    throw new IllegalArgumentException("unknown observation type " + observation.getClass());
+  }
+
+  private List<String> onDeviceReport(AgentIdentity from, DeviceReport report) {
+    latestReports.put(report.uuid(), report);
+    Set<String> targets = new LinkedHashSet<>();
+    String agentRunId = agentRuns.get(from.agentId());
+    for (ProcessReport process : report.processes()) {
+      HostPid key = new HostPid(report.hostname(), process.pid());
+      processGpus.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(report.uuid());
+      String declared = processRuns.get(key);
+      if (declared != null) {
+        targets.add(declared);
+      } else if (agentRunId != null) {
+        targets.add(agentRunId);
+      } else {
+        String id = processRunId(report.hostname(), report.uuid(), process.pid());
+        Run run = runOrCreate(id, RunKeySource.PROCESS, report.hostname(), report.at());
+        run.addPid(process.pid());
+        targets.add(id);
+      }
+    }
+    if (agentRunId != null && report.processes().isEmpty()) {
+      targets.add(agentRunId);
+    }
+    // Runs whose processes were on this GPU last time see this report too: that is how they learn
+    // that their process left.
+    Set<String> onGpu = gpuRuns.getOrDefault(report.uuid(), Set.of());
+    for (String id : onGpu) {
+      Run run = runs.get(id);
+      if (run != null && run.presentOn(report.uuid())) {
+        targets.add(id);
+      } else if (!targets.contains(id)) {
+        // Gone from this GPU: stop visiting it on every report (process churn would pile up).
+        // It is added back below if one of its processes is in this report.
+        onGpu.remove(id);
+      }
+    }
+    for (String id : targets) {
+      Run run = runs.get(id);
+      if (run != null) {
+        run.onDeviceReport(report);
+        gpuRuns.computeIfAbsent(report.uuid(), u -> ConcurrentHashMap.newKeySet()).add(id);
+      }
+    }
+    return List.copyOf(targets);
+  }
+
+  private List<String> onAllocator(AgentIdentity from, AllocatorSample sample) {
+    HostPid key = new HostPid(from.hostname(), sample.pid());
+    Optional<String> uuid = sample.uuid().or(() -> onlyGpuOf(key));
+    Optional<String> runId = runOfProcess(from.agentId(), key, uuid);
+    if (runId.isEmpty()) {
+      return List.of();
+    }
+    Run run = runs.get(runId.get());
+    if (run == null) {
+      return List.of();
+    }
+    Optional<String> placed = uuid.or(() -> gpuByFrameworkOrdinal(run, key, sample.cudaDevice()));
+    if (placed.isEmpty()) {
+      run.seen(sample.at());
+      return List.of(run.runId);
+    }
+    run.onAllocator(placed.get(), sample);
+    gpuRuns.computeIfAbsent(placed.get(), u -> ConcurrentHashMap.newKeySet()).add(run.runId);
+    return List.of(run.runId);
+  }
+
+  private Optional<String> onlyGpuOf(HostPid key) {
+    Set<String> gpus = processGpus.get(key);
+    return gpus != null && gpus.size() == 1 ? gpus.stream().findFirst() : Optional.empty();
+  }
+
+  /** A process on several GPUs: its framework ordinal usually matches the NVML index there. */
+  private Optional<String> gpuByFrameworkOrdinal(Run run, HostPid key, int cudaDevice) {
+    for (String uuid : processGpus.getOrDefault(key, Set.of())) {
+      DeviceReport latest = latestReports.get(uuid);
+      if (latest != null && latest.index() == cudaDevice && run.hasTrack(uuid)) {
+        return Optional.of(uuid);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private Optional<String> runOfProcess(String agentId, HostPid key, Optional<String> uuid) {
+    String declared = processRuns.get(key);
+    if (declared != null) {
+      return Optional.of(declared);
+    }
+    String agentLevel = agentRuns.get(agentId);
+    if (agentLevel != null && runs.containsKey(agentLevel)) {
+      return Optional.of(agentLevel);
+    }
+    return uuid.map(u -> processRunId(key.hostname(), u, key.pid())).filter(runs::containsKey);
+  }
+
+  private List<String> onStep(AgentIdentity from, StepMark mark) {
+    HostPid key = new HostPid(from.hostname(), mark.pid());
+    Optional<String> runId = runOfProcess(from.agentId(), key, onlyGpuOf(key));
+    runId.map(runs::get).ifPresent(run -> run.onStep(mark.step(), mark.at()));
+    return runId.filter(runs::containsKey).map(List::of).orElse(List.of());
+  }
+
+  private List<String> onDeclared(AgentIdentity from, RunSpecDeclared declared) {
+    String runId = cleanRunId(declared.runId());
+    if (runId.isEmpty()) {
+      return List.of();
+    }
+    Run run = runOrCreate(runId, RunKeySource.DECLARED, from.hostname(), declared.at());
+    if (declared.pid() == 0) {
+      agentRuns.put(from.agentId(), runId);
+    } else {
+      HostPid key = new HostPid(from.hostname(), declared.pid());
+      processRuns.put(key, runId);
+      run.addPid(declared.pid());
+      mergeProcessRuns(key, run);
+    }
+    run.seen(declared.at());
+    if (run.declare(declared.specJson(), predictor)) {
+      RunView view = run.view(policy, clock.instant());
+      listeners.forEach(l -> l.onRunChanged(view));
+    }
+    return List.of(runId);
+  }
+
+  private void mergeProcessRuns(HostPid key, Run into) {
+    for (String uuid : processGpus.getOrDefault(key, Set.of())) {
+      String id = processRunId(key.hostname(), uuid, key.pid());
+      Run processRun = runs.remove(id);
+      if (processRun != null) {
+        into.absorb(processRun);
+        Set<String> onGpu = gpuRuns.get(uuid);
+        if (onGpu != null) {
+          onGpu.remove(id);
+          onGpu.add(into.runId);
+        }
+        listeners.forEach(l -> l.onRunMerged(id, into.runId));
+      }
+    }
+  }
+
+  private List<String> runsOnGpu(AgentIdentity from, String uuid, Instant at) {
+    Set<String> targets = new LinkedHashSet<>();
+    for (String id : gpuRuns.getOrDefault(uuid, Set.of())) {
+      Run run = runs.get(id);
+      if (run != null && run.presentOn(uuid)) {
+        run.seen(at);
+        targets.add(id);
+      }
+    }
+    targets.addAll(agentRun(from, at));
+    return List.copyOf(targets);
+  }
+
+  private List<String> agentRun(AgentIdentity from, Instant at) {
+    String id = agentRuns.get(from.agentId());
+    Run run = id == null ? null : runs.get(id);
+    if (run == null) {
+      return List.of();
+    }
+    run.seen(at);
+    return List.of(id);
+  }
+
+  private Run runOrCreate(String runId, RunKeySource source, String hostname, Instant at) {
+    Run existing = runs.get(runId);
+    if (existing != null) {
+      return existing;
+    }
+    Run created = new Run(runId, source, hostname, at, policy.seriesPoints());
+    Run raced = runs.putIfAbsent(runId, created);
+    if (raced != null) {
+      return raced;
+    }
+    RunView view = created.view(policy, clock.instant());
+    listeners.forEach(l -> l.onRunChanged(view));
+    return created;
+  }
+
+  /** The id of a run nobody declared: host, GPU and process. */
+  public static String processRunId(String hostname, String uuid, long pid) {
+    return hostname + ":" + uuid + ":" + pid;
+  }
+
+  /** Run ids come from the network: keep them printable and bounded so they are safe to show. */
+  static String cleanRunId(String raw) {
+    String trimmed = raw == null ? "" : raw.strip();
+    StringBuilder out = new StringBuilder(Math.min(trimmed.length(), MAX_RUN_ID_LENGTH));
+    trimmed.codePoints()
+        .limit(MAX_RUN_ID_LENGTH)
+        .forEach(c -> out.appendCodePoint(Character.isISOControl(c) ? '_' : c));
+    return out.toString();
+  }
+
+  /** Brings back a run the catalog kept across a restart (before ingest starts). */
+  public void restore(StoredRun stored) {
+    Run run = runOrCreateQuietly(stored);
+    run.restore(stored.lastSeenAt(), stored.specJson(), predictor, stored.gpus());
+    for (StoredGpu gpu : stored.gpus()) {
+      gpuRuns.computeIfAbsent(gpu.uuid(), u -> ConcurrentHashMap.newKeySet()).add(stored.runId());
+    }
+  }
+
+  private Run runOrCreateQuietly(StoredRun stored) {
+    return runs.computeIfAbsent(
+        stored.runId(),
+        id -> new Run(id, stored.source(), stored.hostname(), stored.startedAt(), policy.seriesPoints()));
+  }
+
+  /** Every run: active ones first, then silent, then ended; within each the most recently seen first. */
+  public List<RunView> runs() {
+    Instant now = clock.instant();
+    List<RunView> out = new ArrayList<>(runs.size());
+    for (Run run : runs.values()) {
+      out.add(run.view(policy, now));
+    }
+    out.sort(Comparator.comparing(RunView::status)
+        .thenComparing(Comparator.comparing(RunView::lastSeenAt).reversed())
+        .thenComparing(RunView::runId));
+    return out;
+  }
+
+  public Optional<RunView> run(String runId) {
+    return Optional.ofNullable(runs.get(runId)).map(r -> r.view(policy, clock.instant()));
+  }
+
+  public Optional<GpuSeries> series(String runId, String uuid) {
+    return Optional.ofNullable(runs.get(runId)).flatMap(r -> r.series(uuid));
+  }
+
+  /** The latest report of every GPU any agent reported, with or without a run. */
+  public List<DeviceReport> latestDeviceReports() {
+    return latestReports.values().stream()
+        .sorted(Comparator.comparing(DeviceReport::hostname).thenComparingInt(DeviceReport::index))
+        .toList();
+  }
+
+  /** Observations handed to the registry since it started. */
+  public long observationCount() {
+    return observations.get();
+  }
+
+  /** Observations that belonged to no run (idle GPUs, unknown processes). */
+  public long unattributedCount() {
+    return unattributed.get();
+  }
+}

@@ -1,0 +1,263 @@
+package dev.headroom.collector.store;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.headroom.analyzer.alert.Alert;
+import dev.headroom.analyzer.alert.AlertKey;
+import dev.headroom.analyzer.alert.AlertKind;
+import dev.headroom.analyzer.alert.Condition;
+import dev.headroom.analyzer.alert.Severity;
+import dev.headroom.collector.runs.RunKeySource;
+import dev.headroom.collector.runs.StoredGpu;
+import dev.headroom.collector.runs.StoredRun;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The run catalog and the alert history in one SQLite file (through JDBC). WAL journal with
+ * {@code synchronous=NORMAL}: a committed row survives a SIGKILL of the collector (it is in the
+ * WAL, in the kernel); only a power loss can take the last commits.
+ *
+ * <p>Thread-safe: one connection, every method synchronized (writes are rare — run changes, alert
+ * changes, a periodic peak flush — so one connection is plenty).
+ */
+public final class CatalogStore implements Closeable {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int SCHEMA_VERSION = 1;
+
+  private final Path file;
+  private final Connection connection;
+
+  private CatalogStore(Path file, Connection connection) {
+    this.file = file;
+    this.connection = connection;
+  }
+
+  /**
+   * Opens (creating when missing) the catalog at {@code file}.
+   *
+   * @throws IOException naming the file when it cannot be opened or is not a headroom catalog
+   */
+  public static CatalogStore open(Path file) throws IOException {
+    Path parent = file.toAbsolutePath().getParent();
+    if (parent != null) {
+      Files.createDirectories(parent);
+    }
+    try {
+      Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+      try (Statement s = c.createStatement()) {
+        s.execute("PRAGMA journal_mode=WAL");
+        s.execute("PRAGMA synchronous=NORMAL");
+        s.execute("PRAGMA busy_timeout=5000");
+        s.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+        s.execute("CREATE TABLE IF NOT EXISTS runs (run_id TEXT PRIMARY KEY, source TEXT NOT NULL,"
+            + " hostname TEXT NOT NULL, started_at TEXT NOT NULL, last_seen_at TEXT NOT NULL, spec_json TEXT)");
+        s.execute("CREATE TABLE IF NOT EXISTS run_gpus (run_id TEXT NOT NULL, uuid TEXT NOT NULL,"
+            + " hostname TEXT, idx INTEGER NOT NULL, name TEXT, total_bytes INTEGER NOT NULL,"
+            + " usable_bytes INTEGER NOT NULL, peak_used_bytes INTEGER NOT NULL,"
+            + " peak_allocated_bytes INTEGER NOT NULL, peak_reserved_bytes INTEGER NOT NULL,"
+            + " PRIMARY KEY (run_id, uuid))");
+        s.execute("CREATE TABLE IF NOT EXISTS alerts (kind TEXT NOT NULL, run_id TEXT NOT NULL,"
+            + " subject TEXT NOT NULL, raised_at TEXT NOT NULL, hostname TEXT NOT NULL, gpu_uuid TEXT,"
+            + " severity TEXT NOT NULL, explanation TEXT NOT NULL, suggested_action TEXT NOT NULL,"
+            + " values_json TEXT NOT NULL, resolved_at TEXT, PRIMARY KEY (kind, run_id, subject, raised_at))");
+        s.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', '" + SCHEMA_VERSION + "')");
+      }
+      return new CatalogStore(file, c);
+    } catch (SQLException e) {
+      throw new IOException("cannot open the collector catalog " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  /** Inserts or replaces a run and its GPUs, in one transaction. */
+  public synchronized void saveRun(StoredRun run) {
+    inTransaction(() -> {
+      try (PreparedStatement p = connection.prepareStatement(
+          "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(run_id) DO UPDATE SET"
+              + " last_seen_at = excluded.last_seen_at, spec_json = COALESCE(excluded.spec_json, runs.spec_json)")) {
+        p.setString(1, run.runId());
+        p.setString(2, run.source().name());
+        p.setString(3, run.hostname());
+        p.setString(4, run.startedAt().toString());
+        p.setString(5, run.lastSeenAt().toString());
+        p.setString(6, run.specJson().orElse(null));
+        p.executeUpdate();
+      }
+      try (PreparedStatement p = connection.prepareStatement(
+          "INSERT OR REPLACE INTO run_gpus VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        for (StoredGpu g : run.gpus()) {
+          p.setString(1, run.runId());
+          p.setString(2, g.uuid());
+          p.setString(3, g.hostname());
+          p.setInt(4, g.index());
+          p.setString(5, g.name());
+          p.setLong(6, g.totalBytes());
+          p.setLong(7, g.usableBytes());
+          p.setLong(8, g.peakUsedBytes());
+          p.setLong(9, g.peakAllocatedBytes());
+          p.setLong(10, g.peakReservedBytes());
+          p.addBatch();
+        }
+        p.executeBatch();
+      }
+    });
+  }
+
+  /** Saves many runs in one transaction (the periodic peak flush). */
+  public synchronized void saveRuns(List<StoredRun> runs) {
+    inTransaction(() -> runs.forEach(this::saveRun));
+  }
+
+  public synchronized void removeRun(String runId) {
+    inTransaction(() -> {
+      for (String table : List.of("runs", "run_gpus")) {
+        try (PreparedStatement p = connection.prepareStatement("DELETE FROM " + table + " WHERE run_id = ?")) {
+          p.setString(1, runId);
+          p.executeUpdate();
+        }
+      }
+    });
+  }
+
+  public synchronized List<StoredRun> loadRuns() {
+    Map<String, List<StoredGpu>> gpus = new LinkedHashMap<>();
+    List<StoredRun> runs = new ArrayList<>();
+    try (Statement s = connection.createStatement()) {
+      try (ResultSet r = s.executeQuery("SELECT * FROM run_gpus ORDER BY run_id, idx")) {
+        while (r.next()) {
+          gpus.computeIfAbsent(r.getString("run_id"), k -> new ArrayList<>()).add(new StoredGpu(
+              r.getString("uuid"), r.getString("hostname"), r.getInt("idx"), r.getString("name"),
+              r.getLong("total_bytes"), r.getLong("usable_bytes"), r.getLong("peak_used_bytes"),
+              r.getLong("peak_allocated_bytes"), r.getLong("peak_reserved_bytes")));
+        }
+      }
+      try (ResultSet r = s.executeQuery("SELECT * FROM runs ORDER BY started_at")) {
+        while (r.next()) {
+          String id = r.getString("run_id");
+          runs.add(new StoredRun(id, RunKeySource.valueOf(r.getString("source")), r.getString("hostname"),
+              Instant.parse(r.getString("started_at")), Instant.parse(r.getString("last_seen_at")),
+              Optional.ofNullable(r.getString("spec_json")), gpus.getOrDefault(id, List.of())));
+        }
+      }
+    } catch (SQLException e) {
+      throw new StoreException("cannot read runs from " + file, e);
+    }
+    return runs;
+  }
+
+  /** Records an alert as raised, updated or resolved: one row per (kind, run, subject, raise time). */
+  public synchronized void saveAlert(Alert alert) {
+    inTransaction(() -> {
+      try (PreparedStatement p = connection.prepareStatement(
+          "INSERT OR REPLACE INTO alerts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        p.setString(1, alert.kind().slug());
+        p.setString(2, alert.runId());
+        p.setString(3, alert.key().subject());
+        p.setString(4, alert.raisedAt().toString());
+        p.setString(5, alert.hostname());
+        p.setString(6, alert.gpuUuid().orElse(null));
+        p.setString(7, alert.severity().name());
+        p.setString(8, alert.explanation());
+        p.setString(9, alert.suggestedAction());
+        p.setString(10, JSON.writeValueAsString(alert.values()));
+        p.setString(11, alert.resolvedAt().map(Instant::toString).orElse(null));
+        p.executeUpdate();
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        throw new StoreException("cannot encode alert values " + alert.values(), e);
+      }
+    });
+  }
+
+  /** The alert history, most recently raised first. */
+  public synchronized List<Alert> recentAlerts(int limit) {
+    List<Alert> out = new ArrayList<>();
+    try (PreparedStatement p = connection.prepareStatement(
+        "SELECT * FROM alerts ORDER BY raised_at DESC, kind LIMIT ?")) {
+      p.setInt(1, limit);
+      try (ResultSet r = p.executeQuery()) {
+        while (r.next()) {
+          AlertKind kind = kindOf(r.getString("kind"));
+          Map<String, Double> values = JSON.readValue(r.getString("values_json"), new TypeReference<>() {});
+          Condition condition = new Condition(kind, Severity.valueOf(r.getString("severity").toUpperCase(Locale.ROOT)),
+              values, r.getString("explanation"), r.getString("suggested_action"));
+          out.add(new Alert(new AlertKey(kind, r.getString("run_id"), r.getString("subject")),
+              r.getString("hostname"), Optional.ofNullable(r.getString("gpu_uuid")), condition,
+              Instant.parse(r.getString("raised_at")),
+              Optional.ofNullable(r.getString("resolved_at")).map(Instant::parse)));
+        }
+      }
+    } catch (SQLException | IOException e) {
+      throw new StoreException("cannot read alerts from " + file, e);
+    }
+    return out;
+  }
+
+  private static AlertKind kindOf(String slug) {
+    for (AlertKind k : AlertKind.values()) {
+      if (k.slug().equals(slug)) {
+        return k;
+      }
+    }
+    throw new StoreException("unknown alert kind '" + slug + "' in the catalog", null);
+  }
+
+  @FunctionalInterface
+  private interface SqlWork {
+    void run() throws SQLException;
+  }
+
+  /** Runs work in a transaction; nested calls join the outer one. */
+  private void inTransaction(SqlWork work) {
+    try {
+      boolean outer = connection.getAutoCommit();
+      if (outer) {
+        connection.setAutoCommit(false);
+      }
+      try {
+        work.run();
+        if (outer) {
+          connection.commit();
+        }
+      } catch (SQLException | RuntimeException e) {
+        if (outer) {
+          connection.rollback();
+        }
+        throw e;
+      } finally {
+        if (outer) {
+          connection.setAutoCommit(true);
+        }
+      }
+    } catch (SQLException e) {
+      throw new StoreException("cannot write to the collector catalog " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public synchronized void close() throws IOException {
+    try {
+      connection.close();
+    } catch (SQLException e) {
+      throw new IOException("cannot close " + file + ": " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,119 @@
+package dev.headroom.collector.alert;
+
+import static dev.headroom.collector.alert.Frames.AGENT;
+import static dev.headroom.collector.alert.Frames.GIB;
+import static dev.headroom.collector.alert.Frames.T0;
+import static dev.headroom.collector.alert.Frames.report;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.headroom.analyzer.alert.AlertKind;
+import dev.headroom.analyzer.detect.DetectorConfig;
+import dev.headroom.analyzer.detect.RunPrediction;
+import dev.headroom.analyzer.model.XidObservation;
+import dev.headroom.collector.AgentIdentity;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+
+class AlertEngineTest {
+  private final MutableClock clock = new MutableClock(T0);
+  private final AlertEngine engine = new AlertEngine(DetectorConfig.defaults(), clock);
+  private final RecordingListener listener = new RecordingListener();
+
+  AlertEngineTest() {
+    engine.addListener(listener);
+  }
+
+  private void feed(String run, Object... observations) {
+    for (Object o : observations) {
+      clock.advance(Duration.ofSeconds(1));
+      engine.onObservation(run, AGENT, (dev.headroom.analyzer.model.Observation) o);
+    }
+  }
+
+  @Test
+  void dangerIsRaisedPerGpuAndResolvedWithHysteresisOnTheEnginesClock() {
+    feed("run-1", report("GPU-0", 0, 1, 0.95), report("GPU-1", 1, 1, 0.5), report("GPU-0", 0, 2, 0.93));
+    assertThat(listener.summary()).containsExactly("raised danger GPU-0");
+    var raised = listener.events.get(0).alert();
+    assertThat(raised.runId()).isEqualTo("run-1");
+    assertThat(raised.hostname()).isEqualTo("node-1");
+    assertThat(raised.raisedAt()).isEqualTo(T0.plusSeconds(3));
+    assertThat(engine.activeAlerts()).singleElement().satisfies(a -> assertThat(a.gpuUuid()).contains("GPU-0"));
+
+    feed("run-1", report("GPU-0", 0, 3, 0.87), report("GPU-0", 0, 4, 0.80));
+    assertThat(listener.summary()).containsExactly("raised danger GPU-0", "resolved danger GPU-0");
+    assertThat(listener.events.get(1).alert().resolvedAt()).contains(T0.plusSeconds(5));
+    assertThat(engine.activeAlerts()).isEmpty();
+  }
+
+  @Test
+  void theSameGpuInTwoRunsIsTwoAlerts() {
+    feed("run-1", report("GPU-0", 0, 1, 0.95), report("GPU-0", 0, 2, 0.95));
+    feed("run-2", report("GPU-0", 0, 1, 0.95), report("GPU-0", 0, 2, 0.95));
+
+    assertThat(engine.activeAlerts()).extracting(a -> a.runId()).containsExactly("run-1", "run-2");
+  }
+
+  @Test
+  void aSilentAgentIsRaisedByTickAfterThreeReportIntervalsAndResolvedByItsNextFrame() {
+    feed("run-1", report("GPU-0", 0, 1, 0.5));
+    engine.tick(clock.instant().plusSeconds(3));
+    assertThat(listener.events).isEmpty();
+
+    engine.tick(clock.instant().plusMillis(3_001));
+    assertThat(listener.summary()).containsExactly("raised agent-silent agent-a");
+    assertThat(listener.events.get(0).alert().gpuUuid()).isEmpty();
+
+    clock.advance(Duration.ofSeconds(10));
+    feed("run-1", report("GPU-0", 0, 12, 0.5));
+    assertThat(listener.summary()).containsExactly("raised agent-silent agent-a", "resolved agent-silent agent-a");
+  }
+
+  @Test
+  void aPredictionThatDoesNotFitRaisesPredictedOomForEveryGpuOfTheRunIncludingLaterOnes() {
+    feed("run-1", report("GPU-0", 0, 1, 0.1));
+    engine.onPrediction("run-1", new RunPrediction(79 * GIB, OptionalLong.empty(), Optional.of("batch size 4")));
+    feed("run-1", report("GPU-1", 1, 2, 0.1));
+
+    assertThat(listener.summary()).containsExactly("raised predicted-oom GPU-0", "raised predicted-oom GPU-1");
+    assertThat(listener.events.get(0).alert().suggestedAction()).contains("batch size 4");
+  }
+
+  @Test
+  void xidsGoToTheirGpuAndAllocatorSamplesWithoutUuidToTheGpuWithTheirOrdinal() {
+    feed("run-1", report("GPU-0", 0, 1, 0.5), report("GPU-1", 1, 1, 0.5));
+    feed("run-1", new XidObservation("node-1", "GPU-1", 79, T0.plusSeconds(2)));
+    feed("run-1", Frames.allocator(3, 0, 1), Frames.allocator(4, 0, 4));
+
+    assertThat(listener.summary()).containsExactly("raised xid-error GPU-1", "raised fragmentation GPU-0");
+  }
+
+  @Test
+  void endingARunResolvesItsAlertsAndForgetsIt() {
+    feed("run-1", report("GPU-0", 0, 1, 0.95), report("GPU-0", 0, 2, 0.95));
+    engine.endRun("run-1");
+
+    assertThat(listener.summary()).containsExactly("raised danger GPU-0", "resolved danger GPU-0");
+    assertThat(engine.activeAlerts()).isEmpty();
+    engine.tick(clock.instant().plusSeconds(3600));
+    assertThat(listener.events).hasSize(2);
+  }
+
+  @Test
+  void aListenerThatThrowsDoesNotStopTheOthers() {
+    AlertEngine e = new AlertEngine(DetectorConfig.defaults(), clock);
+    e.addListener(event -> {
+      throw new IllegalStateException("sink broke");
+    });
+    RecordingListener after = new RecordingListener();
+    e.addListener(after);
+    AgentIdentity agent = AGENT;
+    e.onObservation("r", agent, report("GPU-0", 0, 1, 0.95));
+    e.onObservation("r", agent, report("GPU-0", 0, 2, 0.95));
+
+    assertThat(after.summary()).containsExactly("raised danger GPU-0");
+    assertThat(AlertKind.DANGER.alertName()).isEqualTo("HeadroomDanger");
+  }
+}

@@ -1,0 +1,200 @@
+package dev.headroom.collector.runs;
+
+import static dev.headroom.collector.testing.Observations.GIB;
+import static dev.headroom.collector.testing.Observations.T0;
+import static dev.headroom.collector.testing.Observations.agent;
+import static dev.headroom.collector.testing.Observations.allocator;
+import static dev.headroom.collector.testing.Observations.report;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.headroom.analyzer.model.Observation;
+import dev.headroom.analyzer.model.RunSpecDeclared;
+import dev.headroom.analyzer.model.Stats;
+import dev.headroom.analyzer.model.StepMark;
+import dev.headroom.collector.AgentIdentity;
+import dev.headroom.collector.testing.MutableClock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class RunRegistryTest {
+  private static final String GPU0 = "GPU-00000000-0000-0000-0000-000000000000";
+  private static final String GPU1 = "GPU-11111111-1111-1111-1111-111111111111";
+  private static final AgentIdentity NODE_A = agent("node-a");
+
+  private final MutableClock clock = new MutableClock(T0);
+  private final AtomicInteger predictions = new AtomicInteger();
+  private final RunPredictor predictor =
+      spec -> {
+        predictions.incrementAndGet();
+        if (spec.contains("unknown-model")) {
+          throw new IllegalArgumentException("model: unknown preset 'unknown-model'");
+        }
+        return PredictedPeaks.of(40 * GIB, 30 * GIB, 34 * GIB, "fits: 40 GiB of 79 GiB");
+      };
+  private final RunRegistry registry = new RunRegistry(predictor, RegistryPolicy.DEFAULT, clock);
+  private long sequence;
+
+  private void send(AgentIdentity from, Observation observation) {
+    registry.onObservation(from, ++sequence, observation);
+  }
+
+  @Test
+  void undeclaredProcessIsARunKeyedByHostGpuAndPidWithSpikesCountedInItsPeak() {
+    send(NODE_A, report("node-a", GPU0, 0, T0, new Stats(10 * GIB, 20 * GIB, 12 * GIB), 4242));
+    send(NODE_A, report("node-a", GPU0, 0, T0.plusSeconds(5), new Stats(11 * GIB, 15 * GIB, 13 * GIB), 4242));
+
+    String id = "node-a:" + GPU0 + ":4242";
+    assertThat(registry.runs()).extracting(RunView::runId).containsExactly(id);
+    RunView run = registry.run(id).orElseThrow();
+    assertThat(run.source()).isEqualTo(RunKeySource.PROCESS);
+    GpuView gpu = run.gpus().get(0);
+    assertThat(gpu.peakUsedBytes()).isEqualTo(20 * GIB);
+    assertThat(gpu.lastUsedBytes()).isEqualTo(13 * GIB);
+    assertThat(gpu.usableBytes()).isEqualTo(79 * GIB);
+    assertThat(gpu.lastRatio()).isEqualTo((double) 15 * GIB / (79 * GIB));
+    assertThat(gpu.level()).isEqualTo(GpuLevel.OK);
+    assertThat(gpu.comparisons()).isEmpty();
+    assertThat(registry.series(id, GPU0).orElseThrow().usedBytes())
+        .extracting(TimedBytes::bytes)
+        .containsExactly(20 * GIB, 15 * GIB);
+  }
+
+  @Test
+  void gpuLevelFollowsTheLatestReportMaximumAgainstUsableMemory() {
+    send(NODE_A, report("node-a", GPU0, 0, T0, new Stats(60 * GIB, 72 * GIB, 60 * GIB), 7));
+    assertThat(onlyGpu().level()).isEqualTo(GpuLevel.DANGER); // 72/79 = 0.91
+    send(NODE_A, report("node-a", GPU0, 0, T0.plusSeconds(5), 64 * GIB, 7));
+    assertThat(onlyGpu().level()).isEqualTo(GpuLevel.WARNING); // 64/79 = 0.81
+    send(NODE_A, report("node-a", GPU0, 0, T0.plusSeconds(10), 30 * GIB, 7));
+    assertThat(onlyGpu().level()).isEqualTo(GpuLevel.OK);
+    assertThat(onlyGpu().peakUsedBytes()).isEqualTo(72 * GIB);
+  }
+
+  private GpuView onlyGpu() {
+    return registry.runs().get(0).gpus().get(0);
+  }
+
+  @Test
+  void aLaterDeclarationMergesTheProcessRunPredictsOnceAndComparesEveryMetricTheDataSupports() {
+    send(NODE_A, report("node-a", GPU0, 0, T0, new Stats(38 * GIB, 42 * GIB, 40 * GIB), 100));
+    String spec = "{\"model\":\"llama-3-8b\"}";
+    send(NODE_A, new RunSpecDeclared(T0.plusSeconds(1), "ft-llama", 100, spec));
+    send(NODE_A, new RunSpecDeclared(T0.plusSeconds(2), "ft-llama", 100, spec));
+    send(NODE_A, report("node-a", GPU0, 0, T0.plusSeconds(5), 41 * GIB, 100));
+
+    assertThat(registry.runs()).extracting(RunView::runId).containsExactly("ft-llama");
+    RunView run = registry.run("ft-llama").orElseThrow();
+    assertThat(predictions).hasValue(1);
+    assertThat(run.prediction()).map(PredictedPeaks::deviceBytes).contains(40 * GIB);
+    assertThat(run.gpus().get(0).comparisons())
+        .containsExactly(new PeakComparison(MemoryMetric.DEVICE, 42 * GIB, 40 * GIB));
+    assertThat(run.gpus().get(0).comparisons().get(0).observedOverPredicted()).isEqualTo(1.05);
+
+    send(NODE_A, allocator(T0.plusSeconds(6), 100, 0, Optional.empty(), 33 * GIB, 36 * GIB));
+    GpuView gpu = registry.run("ft-llama").orElseThrow().gpus().get(0);
+    assertThat(gpu.comparisons())
+        .extracting(PeakComparison::metric, PeakComparison::observedPeakBytes, PeakComparison::predictedBytes)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(MemoryMetric.DEVICE, 42 * GIB, 40 * GIB),
+            org.assertj.core.groups.Tuple.tuple(MemoryMetric.ALLOCATED, 33 * GIB, 30 * GIB),
+            org.assertj.core.groups.Tuple.tuple(MemoryMetric.RESERVED, 36 * GIB, 34 * GIB));
+    assertThat(gpu.lastAllocatedBytes()).hasValue(33 * GIB);
+  }
+
+  @Test
+  void anAgentLevelRunIdClaimsEveryGpuThatAgentSees() {
+    send(NODE_A, new RunSpecDeclared(T0, "fsdp-70b", 0, "{\"model\":\"llama-3-70b\"}"));
+    send(NODE_A, report("node-a", GPU0, 0, T0.plusSeconds(5), 50 * GIB, 201));
+    send(NODE_A, report("node-a", GPU1, 1, T0.plusSeconds(5), 52 * GIB, 202));
+    send(NODE_A, allocator(T0.plusSeconds(6), 202, 1, Optional.empty(), 45 * GIB, 47 * GIB));
+    send(NODE_A, new StepMark(T0.plusSeconds(7), 201, 12, "train"));
+
+    assertThat(registry.runs()).extracting(RunView::runId).containsExactly("fsdp-70b");
+    RunView run = registry.run("fsdp-70b").orElseThrow();
+    assertThat(run.gpus()).extracting(GpuView::uuid).containsExactly(GPU0, GPU1);
+    assertThat(run.gpus().get(1).peakAllocatedBytes()).hasValue(45 * GIB);
+    assertThat(run.gpus().get(0).peakAllocatedBytes()).isEmpty();
+    assertThat(run.lastStep()).hasValue(12);
+  }
+
+  @Test
+  void aSpecThePredictorRejectsIsKeptWithTheReasonAndNoPrediction() {
+    send(NODE_A, new RunSpecDeclared(T0, "bad", 0, "{\"model\":\"unknown-model\"}"));
+    RunView run = registry.run("bad").orElseThrow();
+    assertThat(run.prediction()).isEmpty();
+    assertThat(run.predictionError()).contains("model: unknown preset 'unknown-model'");
+    assertThat(run.specJson()).contains("{\"model\":\"unknown-model\"}");
+  }
+
+  @Test
+  void aRunEndsWhenItsProcessLeavesTheGpuAndIsSilentAfterThreeReportIntervals() {
+    String id = "node-a:" + GPU0 + ":9";
+    send(NODE_A, report("node-a", GPU0, 0, T0, 10 * GIB, 9));
+    clock.set(T0.plusSeconds(15));
+    assertThat(registry.run(id).orElseThrow().status()).isEqualTo(RunStatus.ACTIVE);
+    clock.set(T0.plusSeconds(16));
+    assertThat(registry.run(id).orElseThrow().status()).isEqualTo(RunStatus.SILENT);
+
+    send(NODE_A, report("node-a", GPU0, 0, T0.plusSeconds(20), GIB)); // no process any more
+    assertThat(registry.run(id).orElseThrow().status()).isEqualTo(RunStatus.ENDED);
+    assertThat(registry.series(id, GPU0).orElseThrow().usedBytes()).hasSize(2);
+  }
+
+  @Test
+  void activeRunsAreListedBeforeEndedOnesEvenWhenSeenEarlier() {
+    send(NODE_A, report("node-a", GPU0, 0, T0, 10 * GIB, 1));
+    send(NODE_A, report("node-a", GPU1, 1, T0.plusSeconds(5), 10 * GIB, 2));
+    send(NODE_A, report("node-a", GPU1, 1, T0.plusSeconds(10), GIB)); // pid 2 left GPU 1
+    assertThat(registry.runs()).extracting(RunView::runId, RunView::status).containsExactly(
+        org.assertj.core.groups.Tuple.tuple("node-a:" + GPU0 + ":1", RunStatus.ACTIVE),
+        org.assertj.core.groups.Tuple.tuple("node-a:" + GPU1 + ":2", RunStatus.ENDED));
+  }
+
+  @Test
+  void listenersHearEveryObservationWithItsRunsAndIdleGpusBelongToNone() {
+    List<List<String>> heard = new ArrayList<>();
+    List<String> changed = new ArrayList<>();
+    registry.addListener(
+        new RunObservationListener() {
+          @Override
+          public void onRunObservation(AgentIdentity from, long seq, Observation o, List<String> runIds) {
+            heard.add(runIds);
+          }
+
+          @Override
+          public void onRunChanged(RunView run) {
+            changed.add(run.runId());
+          }
+        });
+    send(NODE_A, report("node-a", GPU1, 1, T0, GIB)); // idle
+    send(NODE_A, report("node-a", GPU0, 0, T0, 10 * GIB, 5));
+
+    assertThat(heard).containsExactly(List.of(), List.of("node-a:" + GPU0 + ":5"));
+    assertThat(changed).containsExactly("node-a:" + GPU0 + ":5");
+    assertThat(registry.unattributedCount()).isEqualTo(1);
+    assertThat(registry.latestDeviceReports()).hasSize(2);
+  }
+
+  @Test
+  void controlCharactersInADeclaredRunIdAreReplaced() {
+    send(NODE_A, new RunSpecDeclared(T0, " run\n1\u0007 ", 0, "{}"));
+    assertThat(registry.runs()).extracting(RunView::runId).containsExactly("run_1_");
+  }
+
+  @Test
+  void aLongSeriesIsThinnedButKeepsItsPeak() {
+    PeakSeries series = new PeakSeries(8);
+    for (int i = 0; i < 100; i++) {
+      series.add(T0.plus(Duration.ofSeconds(i)), i == 37 ? 1000 : i);
+    }
+    assertThat(series.size()).isLessThanOrEqualTo(8);
+    assertThat(series.points()).extracting(TimedBytes::bytes).contains(1000L);
+    assertThat(series.points()).extracting(TimedBytes::at).isSorted();
+    assertThat(series.peak()).isEqualTo(1000);
+  }
+}

@@ -1,0 +1,762 @@
+package dev.headroom.nvml;
+
+import static dev.headroom.nvml.jna.NvmlReturn.NVML_ERROR_ARGUMENT_VERSION_MISMATCH;
+import static dev.headroom.nvml.jna.NvmlReturn.NVML_ERROR_FUNCTION_NOT_FOUND;
+import static dev.headroom.nvml.jna.NvmlReturn.NVML_ERROR_GPU_IS_LOST;
+import static dev.headroom.nvml.jna.NvmlReturn.NVML_SUCCESS;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
+import dev.headroom.nvml.jna.NvmlConstants;
+import dev.headroom.nvml.jna.NvmlCoreApi;
+import dev.headroom.nvml.jna.NvmlEnergyApi;
+import dev.headroom.nvml.jna.NvmlFieldValuesApi;
+import dev.headroom.nvml.jna.NvmlMemoryV2Api;
+import dev.headroom.nvml.jna.NvmlMigModeApi;
+import dev.headroom.nvml.jna.NvmlNvLinkApi;
+import dev.headroom.nvml.jna.NvmlPcieThroughputApi;
+import dev.headroom.nvml.jna.NvmlTemperatureApi;
+import dev.headroom.nvml.jna.NvmlTemperatureVApi;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+
+/**
+ * Everything the binding keeps for one device: its handle, one block of native memory reused by
+ * every read, the decisions taken at open (memory v2 or v1, which temperature call, which fields),
+ * and the previous counter readings the rates are computed from.
+ *
+ * <p>A snapshot allocates only the records it returns. Calls on one device are serialised, so the
+ * scratch memory is never shared between threads.
+ */
+final class DeviceReader implements NvmlCalls.ReturnCheck {
+
+  private static final String FN_MEMORY_V2 = "nvmlDeviceGetMemoryInfo_v2";
+  private static final String FN_MEMORY = "nvmlDeviceGetMemoryInfo";
+  private static final String FN_BAR1 = "nvmlDeviceGetBAR1MemoryInfo";
+  private static final String FN_UTILIZATION = "nvmlDeviceGetUtilizationRates";
+  private static final String FN_CURR_GEN = "nvmlDeviceGetCurrPcieLinkGeneration";
+  private static final String FN_MAX_GEN = "nvmlDeviceGetMaxPcieLinkGeneration";
+  private static final String FN_CURR_WIDTH = "nvmlDeviceGetCurrPcieLinkWidth";
+  private static final String FN_MAX_WIDTH = "nvmlDeviceGetMaxPcieLinkWidth";
+  private static final String FN_REPLAY = "nvmlDeviceGetPcieReplayCounter";
+  private static final String FN_PCIE_THROUGHPUT = "nvmlDeviceGetPcieThroughput";
+  private static final String FN_FIELD_VALUES = "nvmlDeviceGetFieldValues";
+  private static final String FN_NVLINK_STATE = "nvmlDeviceGetNvLinkState";
+  private static final String FN_TEMPERATURE_V = "nvmlDeviceGetTemperatureV";
+  private static final String FN_TEMPERATURE = "nvmlDeviceGetTemperature";
+  private static final String FN_POWER = "nvmlDeviceGetPowerUsage";
+  private static final String FN_ENERGY = "nvmlDeviceGetTotalEnergyConsumption";
+  private static final String FN_MIG = "nvmlDeviceGetMigMode";
+  private static final String FN_COMPUTE_MODE = "nvmlDeviceGetComputeMode";
+
+  /** One past the highest link index NVML has ever had (NVML_NVLINK_MAX_LINKS is 36 in 13.3). */
+  static final int MAX_LINKS = 64;
+
+  private final Pointer handle;
+  private final Clock clock;
+  private final DeviceInfo info;
+
+  // One native block, carved into per-struct regions once.
+  private final Memory scratch;
+  private final Pointer memoryV2;
+  private final Pointer memoryV1;
+  private final Pointer bar1;
+  private final Pointer utilization;
+  private final Pointer u32;
+  private final Pointer u32b;
+  private final Pointer temperature;
+  private final Pointer u64;
+  private final Pointer fields;
+
+  private final ProcessListReader compute;
+  private final ProcessListReader graphics;
+
+  private boolean useMemoryV2;
+  private boolean useTemperatureV;
+  private final boolean hasLegacyTemperature;
+  private final boolean hasPcieThroughput;
+  private final boolean hasNvLinkState;
+  private final boolean hasEnergy;
+  private final boolean hasMigMode;
+  // min(device, slot) limits: read once at open, they change only with the hardware.
+  private final OptionalInt maxLinkGeneration;
+  private final OptionalInt maxLinkWidth;
+
+  // The field request, built once at open: PCIe byte counters, NVLink totals, then per link.
+  private final int fieldCount;
+  private final int pcieTxField;
+  private final int pcieRxField;
+  private final int nvlinkTxField;
+  private final int nvlinkRxField;
+  private final int firstLinkField;
+  /** Fields per link: TX and RX counters, plus the link state where field 165 answers. */
+  private final int fieldsPerLink;
+  private final boolean linkStateFromFields;
+  private final int linkCount;
+  private final int[] fieldIds;
+  private final int[] scopeIds;
+
+  private final CounterRate pcieTx = new CounterRate(1);
+  private final CounterRate pcieRx = new CounterRate(1);
+  private final CounterRate nvlinkTx = new CounterRate(1024);
+  private final CounterRate nvlinkRx = new CounterRate(1024);
+  private final CounterRate[] linkTx;
+  private final CounterRate[] linkRx;
+
+  private final RepeatedReading currGen = new RepeatedReading();
+  private final RepeatedReading currWidth = new RepeatedReading();
+  private final RepeatedReading replay = new RepeatedReading();
+  private final RepeatedReading temperatureReading = new RepeatedReading();
+  private final RepeatedReading powerReading = new RepeatedReading();
+  private Optional<Utilization> lastUtilization = Optional.empty();
+  private int lastProcessCount;
+  private Optional<Bar1Memory> lastBar1 = Optional.empty();
+
+  /** The function that answered GPU_IS_LOST; null while the device is fine. */
+  private volatile String lostIn;
+
+  /** Set when the session closes; guarded by this. */
+  private boolean retired;
+
+  private DeviceReader(Builder b) {
+    this.handle = b.handle;
+    this.clock = b.clock;
+    this.info = b.info;
+    this.scratch = b.scratch;
+    this.memoryV2 = b.memoryV2;
+    this.memoryV1 = b.memoryV1;
+    this.bar1 = b.bar1;
+    this.utilization = b.utilization;
+    this.u32 = b.u32;
+    this.u32b = b.u32b;
+    this.temperature = b.temperature;
+    this.u64 = b.u64;
+    this.fields = b.fields;
+    this.compute = b.flavor == null ? null : new ProcessListReader(handle, b.flavor, false);
+    this.graphics = b.flavor == null ? null : new ProcessListReader(handle, b.flavor, true);
+    this.useMemoryV2 = b.useMemoryV2;
+    this.useTemperatureV = b.binding.has(NvmlTemperatureVApi.class);
+    this.hasLegacyTemperature = b.binding.has(NvmlTemperatureApi.class);
+    this.hasPcieThroughput = b.binding.has(NvmlPcieThroughputApi.class);
+    this.hasNvLinkState = b.binding.has(NvmlNvLinkApi.class);
+    this.hasEnergy = b.hasEnergy;
+    this.hasMigMode = b.binding.has(NvmlMigModeApi.class);
+    this.linkCount = b.linkCount;
+    this.linkStateFromFields = b.linkStateField;
+    this.fieldsPerLink = b.linkStateField ? 3 : 2;
+    this.maxLinkGeneration = b.maxLinkGeneration;
+    this.maxLinkWidth = b.maxLinkWidth;
+    this.pcieTxField = b.pcieCounters ? 0 : -1;
+    this.pcieRxField = b.pcieCounters ? 1 : -1;
+    int next = b.pcieCounters ? 2 : 0;
+    this.nvlinkTxField = linkCount > 0 ? next : -1;
+    this.nvlinkRxField = linkCount > 0 ? next + 1 : -1;
+    this.firstLinkField = linkCount > 0 ? next + 2 : -1;
+    this.fieldCount = linkCount > 0 ? next + 2 + fieldsPerLink * linkCount : next;
+    this.fieldIds = new int[fieldCount];
+    this.scopeIds = new int[fieldCount];
+    if (b.pcieCounters) {
+      fieldIds[0] = NvmlConstants.NVML_FI_DEV_PCIE_COUNT_TX_BYTES;
+      fieldIds[1] = NvmlConstants.NVML_FI_DEV_PCIE_COUNT_RX_BYTES;
+    }
+    if (linkCount > 0) {
+      fieldIds[nvlinkTxField] = NvmlConstants.NVML_FI_DEV_NVLINK_THROUGHPUT_DATA_TX;
+      scopeIds[nvlinkTxField] = NvmlConstants.NVML_NVLINK_SCOPE_ALL_LINKS;
+      fieldIds[nvlinkRxField] = NvmlConstants.NVML_FI_DEV_NVLINK_THROUGHPUT_DATA_RX;
+      scopeIds[nvlinkRxField] = NvmlConstants.NVML_NVLINK_SCOPE_ALL_LINKS;
+      for (int link = 0; link < linkCount; link++) {
+        int at = firstLinkField + fieldsPerLink * link;
+        fieldIds[at] = NvmlConstants.NVML_FI_DEV_NVLINK_THROUGHPUT_DATA_TX;
+        scopeIds[at] = link;
+        fieldIds[at + 1] = NvmlConstants.NVML_FI_DEV_NVLINK_THROUGHPUT_DATA_RX;
+        scopeIds[at + 1] = link;
+        if (linkStateFromFields) {
+          fieldIds[at + 2] = NvmlConstants.NVML_FI_DEV_NVLINK_GET_STATE;
+          scopeIds[at + 2] = link;
+        }
+      }
+    }
+    this.linkTx = new CounterRate[linkCount];
+    this.linkRx = new CounterRate[linkCount];
+    for (int link = 0; link < linkCount; link++) {
+      linkTx[link] = new CounterRate(1024);
+      linkRx[link] = new CounterRate(1024);
+    }
+  }
+
+  DeviceInfo info() {
+    return info;
+  }
+
+  Pointer handle() {
+    return handle;
+  }
+
+  boolean usesMemoryV2() {
+    return useMemoryV2;
+  }
+
+  boolean hasPcieByteCounters() {
+    return pcieTxField >= 0;
+  }
+
+  int linkCount() {
+    return linkCount;
+  }
+
+  boolean hasEnergy() {
+    return hasEnergy;
+  }
+
+  boolean isLost() {
+    return lostIn != null;
+  }
+
+  /** The native buffer capacity of the compute list (for tests of the growth rule). */
+  int computeListCapacity() {
+    return compute == null ? 0 : compute.capacity();
+  }
+
+  @Override
+  public boolean accept(int code, String function) throws NvmlException {
+    if (code == NVML_SUCCESS) {
+      return true;
+    }
+    if (NvmlCalls.isAbsent(code)) {
+      return false;
+    }
+    if (code == NVML_ERROR_GPU_IS_LOST) {
+      lostIn = function;
+      throw lost(function);
+    }
+    throw NvmlCalls.failure(function, code);
+  }
+
+  private GpuLostException lost(String function) {
+    return new GpuLostException(info.uuid(), function, NvmlCalls.message(NVML_ERROR_GPU_IS_LOST));
+  }
+
+  /** Ends this reader's life; waits for a read in progress because it takes the same lock. */
+  synchronized void retire() {
+    retired = true;
+  }
+
+  private void checkOpen() {
+    if (retired) {
+      throw new IllegalStateException("this NVML session is closed");
+    }
+  }
+
+  synchronized DeviceSnapshot snapshot() throws NvmlException {
+    checkOpen();
+    String lostFunction = lostIn;
+    if (lostFunction != null) {
+      throw lost(lostFunction);
+    }
+    Instant now = clock.instant();
+    MemoryReading memory = readMemory();
+    Optional<Bar1Memory> bar1Memory = readBar1();
+    List<GpuProcess> processes = readProcesses();
+    Optional<Utilization> busy = readUtilization();
+    boolean fieldsRead = readFields();
+    Optional<PcieStatus> pcie = readPcie(fieldsRead);
+    Optional<NvLinkStatus> nvlink = readNvLink(fieldsRead);
+    OptionalInt celsius = readTemperature();
+    OptionalLong power = readUnsignedInt(NvmlCoreApi.nvmlDeviceGetPowerUsage(handle, u32), FN_POWER, powerReading);
+    OptionalLong energy = readEnergy();
+    return new DeviceSnapshot(
+        info.uuid(), now, memory, bar1Memory, processes, busy, pcie, nvlink, celsius, power, energy);
+  }
+
+  synchronized DeviceModes modes() throws NvmlException {
+    checkOpen();
+    String lostFunction = lostIn;
+    if (lostFunction != null) {
+      throw lost(lostFunction);
+    }
+    Optional<Boolean> mig = Optional.empty();
+    Optional<Boolean> pending = Optional.empty();
+    if (hasMigMode && accept(NvmlMigModeApi.nvmlDeviceGetMigMode(handle, u32, u32b), FN_MIG)) {
+      mig = Optional.of(u32.getInt(0) == NvmlConstants.NVML_DEVICE_MIG_ENABLE);
+      pending = Optional.of(u32b.getInt(0) == NvmlConstants.NVML_DEVICE_MIG_ENABLE);
+    }
+    Optional<DeviceModes.ComputeMode> computeMode = Optional.empty();
+    if (accept(NvmlCoreApi.nvmlDeviceGetComputeMode(handle, u32), FN_COMPUTE_MODE)) {
+      computeMode = DeviceModes.ComputeMode.of(u32.getInt(0));
+    }
+    return new DeviceModes(mig, pending, computeMode);
+  }
+
+  // ---- memory -------------------------------------------------------------------------------
+
+  private MemoryReading readMemory() throws NvmlException {
+    if (useMemoryV2) {
+      memoryV2.setInt(NvmlLayout.MEMORY_V2_VERSION, NvmlConstants.nvmlMemory_v2);
+      int rc = NvmlMemoryV2Api.nvmlDeviceGetMemoryInfo_v2(handle, memoryV2);
+      if (rc == NVML_SUCCESS) {
+        return fromV2(memoryV2);
+      }
+      if (!fallsBackToV1(rc)) {
+        throw memoryFailure(rc, FN_MEMORY_V2);
+      }
+      useMemoryV2 = false;
+    }
+    int rc = NvmlCoreApi.nvmlDeviceGetMemoryInfo(handle, memoryV1);
+    if (rc != NVML_SUCCESS) {
+      throw memoryFailure(rc, FN_MEMORY);
+    }
+    return new MemoryReading(
+        memoryV1.getLong(NvmlLayout.MEMORY_TOTAL), 0,
+        memoryV1.getLong(NvmlLayout.MEMORY_USED), memoryV1.getLong(NvmlLayout.MEMORY_FREE));
+  }
+
+  /** A driver that knows the symbol but not this struct version answers with one of these. */
+  static boolean fallsBackToV1(int rc) {
+    return rc == NVML_ERROR_ARGUMENT_VERSION_MISMATCH || rc == NVML_ERROR_FUNCTION_NOT_FOUND;
+  }
+
+  /** Memory is the one reading a snapshot cannot do without: even NOT_SUPPORTED is an error. */
+  private NvmlException memoryFailure(int rc, String function) throws NvmlException {
+    accept(rc, function); // throws GpuLostException for a lost GPU, NvmlException for most codes
+    return NvmlCalls.failure(function, rc);
+  }
+
+  /**
+   * Normalises a v2 reading so {@code used} excludes {@code reserved}. Drivers disagree on whether
+   * v2 {@code used} includes it; the invariant that holds ({@code used + free + reserved ≈ total}
+   * or {@code used + free ≈ total}) decides, per reading.
+   */
+  static MemoryReading fromV2(Pointer m) {
+    long total = m.getLong(NvmlLayout.MEMORY_V2_TOTAL);
+    long reserved = m.getLong(NvmlLayout.MEMORY_V2_RESERVED);
+    long free = m.getLong(NvmlLayout.MEMORY_V2_FREE);
+    long used = m.getLong(NvmlLayout.MEMORY_V2_USED);
+    long offExcluding = Math.abs(used + free + reserved - total);
+    long offIncluding = Math.abs(used + free - total);
+    if (reserved > 0 && offIncluding < offExcluding && used >= reserved) {
+      used -= reserved;
+    }
+    return new MemoryReading(total, reserved, used, free);
+  }
+
+  // ---- BAR1, processes, utilization ---------------------------------------------------------
+
+  private Optional<Bar1Memory> readBar1() throws NvmlException {
+    if (!accept(NvmlCoreApi.nvmlDeviceGetBAR1MemoryInfo(handle, bar1), FN_BAR1)) {
+      return Optional.empty();
+    }
+    long total = bar1.getLong(NvmlLayout.BAR1_TOTAL);
+    long used = bar1.getLong(NvmlLayout.BAR1_USED);
+    long free = bar1.getLong(NvmlLayout.BAR1_FREE);
+    Optional<Bar1Memory> last = lastBar1;
+    if (last.isEmpty() || last.get().totalBytes() != total || last.get().usedBytes() != used
+        || last.get().freeBytes() != free) {
+      lastBar1 = Optional.of(new Bar1Memory(total, used, free));
+    }
+    return lastBar1;
+  }
+
+  private List<GpuProcess> readProcesses() throws NvmlException {
+    if (compute == null) {
+      return List.of();
+    }
+    // Sized by the last pass, so the list's array is allocated once and at the right size.
+    List<GpuProcess> out = new ArrayList<>(lastProcessCount);
+    compute.readInto(out, GpuProcess.ProcessKind.COMPUTE, this);
+    int computeCount = out.size();
+    graphics.readInto(out, GpuProcess.ProcessKind.GRAPHICS, this);
+    lastProcessCount = out.size();
+    return out.isEmpty() ? List.of() : mergeByPid(out, computeCount);
+  }
+
+  /**
+   * A process with both a CUDA and a graphics context appears in both lists; it is reported once,
+   * as COMPUTE_AND_GRAPHICS, with the larger of the two memory figures. The first {@code
+   * computeCount} entries are the compute list.
+   */
+  static List<GpuProcess> mergeByPid(List<GpuProcess> all, int computeCount) {
+    if (computeCount == 0 || computeCount == all.size()) {
+      return all;
+    }
+    List<GpuProcess> merged = new ArrayList<>(all.subList(0, computeCount));
+    for (int g = computeCount; g < all.size(); g++) {
+      GpuProcess graphicsProcess = all.get(g);
+      int match = -1;
+      for (int c = 0; c < computeCount; c++) {
+        if (merged.get(c).pid() == graphicsProcess.pid()) {
+          match = c;
+          break;
+        }
+      }
+      if (match < 0) {
+        merged.add(graphicsProcess);
+      } else {
+        GpuProcess both = merged.get(match);
+        merged.set(match, new GpuProcess(both.pid(), GpuProcess.ProcessKind.COMPUTE_AND_GRAPHICS,
+            larger(both.usedGpuMemoryBytes(), graphicsProcess.usedGpuMemoryBytes())));
+      }
+    }
+    return merged;
+  }
+
+  private static OptionalLong larger(OptionalLong a, OptionalLong b) {
+    if (a.isEmpty()) {
+      return b;
+    }
+    if (b.isEmpty()) {
+      return a;
+    }
+    return a.getAsLong() >= b.getAsLong() ? a : b;
+  }
+
+  private Optional<Utilization> readUtilization() throws NvmlException {
+    if (!accept(NvmlCoreApi.nvmlDeviceGetUtilizationRates(handle, utilization), FN_UTILIZATION)) {
+      return Optional.empty();
+    }
+    int gpu = utilization.getInt(NvmlLayout.UTILIZATION_GPU);
+    int memory = utilization.getInt(NvmlLayout.UTILIZATION_MEMORY);
+    Optional<Utilization> last = lastUtilization;
+    if (last.isEmpty() || last.get().gpuPercent() != gpu || last.get().memoryPercent() != memory) {
+      lastUtilization = Optional.of(new Utilization(gpu, memory));
+    }
+    return lastUtilization;
+  }
+
+  // ---- field values: PCIe byte counters and NVLink counters in one call ---------------------
+
+  private boolean readFields() throws NvmlException {
+    if (fieldCount == 0) {
+      return false;
+    }
+    for (int i = 0; i < fieldCount; i++) {
+      long base = (long) i * NvmlLayout.FIELD_SIZE;
+      fields.setInt(base + NvmlLayout.FIELD_ID, fieldIds[i]);
+      fields.setInt(base + NvmlLayout.FIELD_SCOPE_ID, scopeIds[i]);
+    }
+    return accept(NvmlFieldValuesApi.nvmlDeviceGetFieldValues(handle, fieldCount, fields), FN_FIELD_VALUES);
+  }
+
+  /** The rate of counter element {@code index}, or {@link CounterRate#NO_RATE}. */
+  private long fieldRate(int index, CounterRate rate) throws NvmlException {
+    long base = (long) index * NvmlLayout.FIELD_SIZE;
+    int rc = fields.getInt(base + NvmlLayout.FIELD_RETURN);
+    if (rc != NVML_SUCCESS) {
+      if (!accept(rc, FN_FIELD_VALUES)) {
+        rate.reset();
+      }
+      return CounterRate.NO_RATE;
+    }
+    long timestampMicros = fields.getLong(base + NvmlLayout.FIELD_TIMESTAMP);
+    int type = fields.getInt(base + NvmlLayout.FIELD_VALUE_TYPE);
+    long valueAt = base + NvmlLayout.FIELD_VALUE;
+    return switch (type) {
+      case NvmlConstants.NVML_VALUE_TYPE_UNSIGNED_INT, NvmlConstants.NVML_VALUE_TYPE_SIGNED_INT ->
+          rate.update(fields.getInt(valueAt), 32, timestampMicros);
+      case NvmlConstants.NVML_VALUE_TYPE_UNSIGNED_SHORT ->
+          rate.update(fields.getShort(valueAt) & 0xFFFFL, 32, timestampMicros);
+      case NvmlConstants.NVML_VALUE_TYPE_DOUBLE ->
+          rate.update((long) fields.getDouble(valueAt), 64, timestampMicros);
+      default -> rate.update(fields.getLong(valueAt), 64, timestampMicros);
+    };
+  }
+
+  /** Whether element {@code index} answered SUCCESS; a lost GPU there throws. */
+  private boolean fieldAnswered(int index) throws NvmlException {
+    int rc = fields.getInt((long) index * NvmlLayout.FIELD_SIZE + NvmlLayout.FIELD_RETURN);
+    return rc == NVML_SUCCESS || accept(rc, FN_FIELD_VALUES);
+  }
+
+  private static OptionalLong optional(long rate) {
+    return rate == CounterRate.NO_RATE ? OptionalLong.empty() : OptionalLong.of(rate);
+  }
+
+  // ---- PCIe ---------------------------------------------------------------------------------
+
+  private Optional<PcieStatus> readPcie(boolean fieldsRead) throws NvmlException {
+    OptionalLong tx = OptionalLong.empty();
+    OptionalLong rx = OptionalLong.empty();
+    if (pcieTxField >= 0) {
+      if (fieldsRead) {
+        tx = optional(fieldRate(pcieTxField, pcieTx));
+        rx = optional(fieldRate(pcieRxField, pcieRx));
+      }
+    } else if (hasPcieThroughput) {
+      // Older drivers: the driver's own 20 ms sample, in KB/s.
+      tx = readKilobytesPerSecond(NvmlConstants.NVML_PCIE_UTIL_TX_BYTES);
+      rx = readKilobytesPerSecond(NvmlConstants.NVML_PCIE_UTIL_RX_BYTES);
+    }
+    OptionalInt gen = readInt(NvmlCoreApi.nvmlDeviceGetCurrPcieLinkGeneration(handle, u32), FN_CURR_GEN, currGen);
+    OptionalInt width = readInt(NvmlCoreApi.nvmlDeviceGetCurrPcieLinkWidth(handle, u32), FN_CURR_WIDTH, currWidth);
+    OptionalLong replays = readUnsignedInt(NvmlCoreApi.nvmlDeviceGetPcieReplayCounter(handle, u32), FN_REPLAY, replay);
+    if (tx.isEmpty() && rx.isEmpty() && gen.isEmpty() && maxLinkGeneration.isEmpty() && width.isEmpty()
+        && maxLinkWidth.isEmpty() && replays.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new PcieStatus(tx, rx, gen, maxLinkGeneration, width, maxLinkWidth, replays));
+  }
+
+  private OptionalLong readKilobytesPerSecond(int counter) throws NvmlException {
+    int rc = NvmlPcieThroughputApi.nvmlDeviceGetPcieThroughput(handle, counter, u32);
+    if (!accept(rc, FN_PCIE_THROUGHPUT)) {
+      return OptionalLong.empty();
+    }
+    return OptionalLong.of(Integer.toUnsignedLong(u32.getInt(0)) * 1024L);
+  }
+
+  // ---- NVLink -------------------------------------------------------------------------------
+
+  private Optional<NvLinkStatus> readNvLink(boolean fieldsRead) throws NvmlException {
+    if (linkCount == 0) {
+      return Optional.empty();
+    }
+    OptionalLong tx = fieldsRead ? optional(fieldRate(nvlinkTxField, nvlinkTx)) : OptionalLong.empty();
+    OptionalLong rx = fieldsRead ? optional(fieldRate(nvlinkRxField, nvlinkRx)) : OptionalLong.empty();
+    NvLinkStatus.Link[] links = new NvLinkStatus.Link[linkCount];
+    for (int link = 0; link < linkCount; link++) {
+      OptionalLong linkTxRate = OptionalLong.empty();
+      OptionalLong linkRxRate = OptionalLong.empty();
+      int at = firstLinkField + fieldsPerLink * link;
+      if (fieldsRead) {
+        linkTxRate = optional(fieldRate(at, linkTx[link]));
+        linkRxRate = optional(fieldRate(at + 1, linkRx[link]));
+      }
+      boolean active = false;
+      if (linkStateFromFields) {
+        // One field per link in the same call instead of one nvmlDeviceGetNvLinkState call each.
+        active = fieldsRead && fieldAnswered(at + 2)
+            && fields.getInt((long) (at + 2) * NvmlLayout.FIELD_SIZE + NvmlLayout.FIELD_VALUE)
+                == NvmlConstants.NVML_FEATURE_ENABLED;
+      } else if (hasNvLinkState
+          && accept(NvmlNvLinkApi.nvmlDeviceGetNvLinkState(handle, link, u32), FN_NVLINK_STATE)) {
+        active = u32.getInt(0) == NvmlConstants.NVML_FEATURE_ENABLED;
+      }
+      links[link] = new NvLinkStatus.Link(link, active, linkTxRate, linkRxRate);
+    }
+    // List.of gives the immutable list the record would otherwise copy into.
+    return Optional.of(new NvLinkStatus(linkCount, tx, rx, List.of(links)));
+  }
+
+  // ---- temperature, power, energy -----------------------------------------------------------
+
+  private OptionalInt readTemperature() throws NvmlException {
+    if (useTemperatureV) {
+      temperature.setInt(NvmlLayout.TEMPERATURE_VERSION, NvmlConstants.nvmlTemperature_v1);
+      temperature.setInt(NvmlLayout.TEMPERATURE_SENSOR, NvmlConstants.NVML_TEMPERATURE_GPU);
+      int rc = NvmlTemperatureVApi.nvmlDeviceGetTemperatureV(handle, temperature);
+      if (rc != NVML_ERROR_ARGUMENT_VERSION_MISMATCH || !hasLegacyTemperature) {
+        return accept(rc, FN_TEMPERATURE_V)
+            ? temperatureReading.ofInt(temperature.getInt(NvmlLayout.TEMPERATURE_VALUE))
+            : OptionalInt.empty();
+      }
+      useTemperatureV = false;
+    }
+    if (!hasLegacyTemperature) {
+      return OptionalInt.empty();
+    }
+    int rc = NvmlTemperatureApi.nvmlDeviceGetTemperature(handle, NvmlConstants.NVML_TEMPERATURE_GPU, u32);
+    return readInt(rc, FN_TEMPERATURE, temperatureReading);
+  }
+
+  private OptionalLong readEnergy() throws NvmlException {
+    if (!hasEnergy) {
+      return OptionalLong.empty();
+    }
+    if (!accept(NvmlEnergyApi.nvmlDeviceGetTotalEnergyConsumption(handle, u64), FN_ENERGY)) {
+      return OptionalLong.empty();
+    }
+    return OptionalLong.of(u64.getLong(0));
+  }
+
+  private OptionalInt readInt(int rc, String function, RepeatedReading last) throws NvmlException {
+    return accept(rc, function) ? last.ofInt(u32.getInt(0)) : OptionalInt.empty();
+  }
+
+  private OptionalLong readUnsignedInt(int rc, String function, RepeatedReading last) throws NvmlException {
+    return accept(rc, function) ? last.ofLong(Integer.toUnsignedLong(u32.getInt(0))) : OptionalLong.empty();
+  }
+
+  // ---- opening ------------------------------------------------------------------------------
+
+  /**
+   * Reads what does not change (identity, total memory) and decides, once, which calls and fields
+   * this device answers.
+   */
+  static DeviceReader open(int index, Pointer handle, NativeBinding binding, ProcessListReader.Flavor flavor,
+      Clock clock) throws NvmlException {
+    Builder b = new Builder(handle, binding, flavor, clock);
+    OpenCheck check = new OpenCheck();
+    String name = b.readString(NvmlCoreApi.nvmlDeviceGetName(handle, b.fields, NvmlConstants.NVML_DEVICE_NAME_V2_BUFFER_SIZE),
+        "nvmlDeviceGetName", check);
+    if (name.isEmpty()) {
+      name = "unknown";
+    }
+    // The UUID is the device's identity: without it the device cannot be opened at all.
+    int uuidRc = NvmlCoreApi.nvmlDeviceGetUUID(handle, b.fields, NvmlConstants.NVML_DEVICE_UUID_V2_BUFFER_SIZE);
+    if (uuidRc != NVML_SUCCESS) {
+      throw NvmlCalls.failure("nvmlDeviceGetUUID", uuidRc);
+    }
+    String uuid = b.fields.getString(0, "US-ASCII");
+    String busId = "";
+    if (check.accept(NvmlCoreApi.nvmlDeviceGetPciInfo_v3(handle, b.fields), "nvmlDeviceGetPciInfo_v3")) {
+      busId = b.fields.getString(NvmlLayout.PCI_BUS_ID, "US-ASCII");
+    }
+    b.useMemoryV2 = binding.has(NvmlMemoryV2Api.class);
+    long total = b.probeMemoryTotal(check);
+    b.info = new DeviceInfo(uuid, index, name, busId, total);
+    b.probeFields(check);
+    if (check.accept(NvmlCoreApi.nvmlDeviceGetMaxPcieLinkGeneration(handle, b.u32), FN_MAX_GEN)) {
+      b.maxLinkGeneration = OptionalInt.of(b.u32.getInt(0));
+    }
+    if (check.accept(NvmlCoreApi.nvmlDeviceGetMaxPcieLinkWidth(handle, b.u32), FN_MAX_WIDTH)) {
+      b.maxLinkWidth = OptionalInt.of(b.u32.getInt(0));
+    }
+    b.hasEnergy = binding.has(NvmlEnergyApi.class)
+        && check.accept(NvmlEnergyApi.nvmlDeviceGetTotalEnergyConsumption(handle, b.u64), FN_ENERGY);
+    return new DeviceReader(b);
+  }
+
+  /** At open a device has no UUID yet, so a lost GPU is an ordinary failure that skips it. */
+  private static final class OpenCheck implements NvmlCalls.ReturnCheck {
+    @Override
+    public boolean accept(int code, String function) throws NvmlException {
+      if (code == NVML_SUCCESS) {
+        return true;
+      }
+      if (NvmlCalls.isAbsent(code)) {
+        return false;
+      }
+      throw NvmlCalls.failure(function, code);
+    }
+  }
+
+  /** The state gathered while opening, so the reader's fields can all be final. */
+  private static final class Builder {
+    final Pointer handle;
+    final NativeBinding binding;
+    final ProcessListReader.Flavor flavor;
+    final Clock clock;
+    final Memory scratch;
+    final Pointer memoryV2;
+    final Pointer memoryV1;
+    final Pointer bar1;
+    final Pointer utilization;
+    final Pointer u32;
+    final Pointer u32b;
+    final Pointer temperature;
+    final Pointer u64;
+    final Pointer fields;
+    DeviceInfo info;
+    boolean useMemoryV2;
+    boolean pcieCounters;
+    int linkCount;
+    boolean linkStateField;
+    boolean hasEnergy;
+    OptionalInt maxLinkGeneration = OptionalInt.empty();
+    OptionalInt maxLinkWidth = OptionalInt.empty();
+
+    Builder(Pointer handle, NativeBinding binding, ProcessListReader.Flavor flavor, Clock clock) {
+      this.handle = handle;
+      this.binding = binding;
+      this.flavor = flavor;
+      this.clock = clock;
+      long at = 0;
+      long memoryV2At = at;
+      at = NvmlLayout.align8(at + NvmlLayout.MEMORY_V2_SIZE);
+      long memoryV1At = at;
+      at = NvmlLayout.align8(at + NvmlLayout.MEMORY_SIZE);
+      long bar1At = at;
+      at = NvmlLayout.align8(at + NvmlLayout.BAR1_SIZE);
+      long utilizationAt = at;
+      at = NvmlLayout.align8(at + NvmlLayout.UTILIZATION_SIZE);
+      long u32At = at;
+      at = NvmlLayout.align8(at + 4);
+      long u32bAt = at;
+      at = NvmlLayout.align8(at + 4);
+      long temperatureAt = at;
+      at = NvmlLayout.align8(at + NvmlLayout.TEMPERATURE_SIZE);
+      long u64At = at;
+      at = NvmlLayout.align8(at + 8);
+      long fieldsAt = at;
+      // Room for every field a device can ask for, and at least for the strings read at open.
+      long fieldBytes = Math.max((long) (4 + 3 * MAX_LINKS) * NvmlLayout.FIELD_SIZE, 256);
+      scratch = new Memory(fieldsAt + fieldBytes);
+      scratch.clear();
+      memoryV2 = scratch.share(memoryV2At, NvmlLayout.MEMORY_V2_SIZE);
+      memoryV1 = scratch.share(memoryV1At, NvmlLayout.MEMORY_SIZE);
+      bar1 = scratch.share(bar1At, NvmlLayout.BAR1_SIZE);
+      utilization = scratch.share(utilizationAt, NvmlLayout.UTILIZATION_SIZE);
+      u32 = scratch.share(u32At, 4);
+      u32b = scratch.share(u32bAt, 4);
+      temperature = scratch.share(temperatureAt, NvmlLayout.TEMPERATURE_SIZE);
+      u64 = scratch.share(u64At, 8);
+      fields = scratch.share(fieldsAt, fieldBytes);
+    }
+
+    String readString(int rc, String function, NvmlCalls.ReturnCheck check) throws NvmlException {
+      if (!check.accept(rc, function)) {
+        return "";
+      }
+      return fields.getString(0, "UTF-8");
+    }
+
+    long probeMemoryTotal(NvmlCalls.ReturnCheck check) throws NvmlException {
+      if (useMemoryV2) {
+        memoryV2.setInt(NvmlLayout.MEMORY_V2_VERSION, NvmlConstants.nvmlMemory_v2);
+        int rc = NvmlMemoryV2Api.nvmlDeviceGetMemoryInfo_v2(handle, memoryV2);
+        if (rc == NVML_SUCCESS) {
+          return memoryV2.getLong(NvmlLayout.MEMORY_V2_TOTAL);
+        }
+        if (!fallsBackToV1(rc)) {
+          check.accept(rc, FN_MEMORY_V2);
+          throw NvmlCalls.failure(FN_MEMORY_V2, rc);
+        }
+        useMemoryV2 = false;
+      }
+      int rc = NvmlCoreApi.nvmlDeviceGetMemoryInfo(handle, memoryV1);
+      if (rc != NVML_SUCCESS) {
+        check.accept(rc, FN_MEMORY);
+        throw NvmlCalls.failure(FN_MEMORY, rc);
+      }
+      return memoryV1.getLong(NvmlLayout.MEMORY_TOTAL);
+    }
+
+    /** Asks for the link count and the PCIe byte counters once; each element answers for itself. */
+    void probeFields(NvmlCalls.ReturnCheck check) throws NvmlException {
+      if (!binding.has(NvmlFieldValuesApi.class)) {
+        return;
+      }
+      int[] ids = {
+        NvmlConstants.NVML_FI_DEV_NVLINK_LINK_COUNT,
+        NvmlConstants.NVML_FI_DEV_PCIE_COUNT_TX_BYTES,
+        NvmlConstants.NVML_FI_DEV_PCIE_COUNT_RX_BYTES
+      };
+      for (int i = 0; i < ids.length; i++) {
+        fields.setInt((long) i * NvmlLayout.FIELD_SIZE + NvmlLayout.FIELD_ID, ids[i]);
+        fields.setInt((long) i * NvmlLayout.FIELD_SIZE + NvmlLayout.FIELD_SCOPE_ID, 0);
+      }
+      if (!check.accept(NvmlFieldValuesApi.nvmlDeviceGetFieldValues(handle, ids.length, fields), FN_FIELD_VALUES)) {
+        return;
+      }
+      if (answered(0)) {
+        long links = fields.getInt(NvmlLayout.FIELD_VALUE) & 0xFFFF_FFFFL;
+        linkCount = (int) Math.min(links, MAX_LINKS);
+      }
+      pcieCounters = answered(1) && answered(2);
+      if (linkCount > 0) {
+        fields.setInt(NvmlLayout.FIELD_ID, NvmlConstants.NVML_FI_DEV_NVLINK_GET_STATE);
+        fields.setInt(NvmlLayout.FIELD_SCOPE_ID, 0);
+        linkStateField = check.accept(NvmlFieldValuesApi.nvmlDeviceGetFieldValues(handle, 1, fields), FN_FIELD_VALUES)
+            && answered(0);
+      }
+    }
+
+    private boolean answered(int element) {
+      return fields.getInt((long) element * NvmlLayout.FIELD_SIZE + NvmlLayout.FIELD_RETURN) == NVML_SUCCESS;
+    }
+  }
+}

@@ -1,0 +1,203 @@
+package dev.headroom.protocol.recording;
+
+import dev.headroom.analyzer.model.Observation;
+import dev.headroom.protocol.wire.ObservationMapping;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * Writes observation frames into a directory of segment files whose total size stays bounded: the
+ * oldest segment is deleted first, and what was deleted is counted.
+ *
+ * <p><b>Durability (fsync) policy.</b> Every record is written with one write call and no
+ * user-space buffering, so when {@link #append} returns the record is in the kernel: a SIGKILL of
+ * the trainer, or of the agent after the call, loses nothing. An agent SIGKILL <i>during</i> the call
+ * can leave at most that one record torn, which readers detect by length and CRC and skip. Records
+ * are forced to the device at most every {@link RecordingLimits#forceInterval()} and on roll and
+ * close, bounding what a power loss or kernel crash can take to that interval, without an fsync per
+ * record (which would cost milliseconds on the sampler's path).
+ *
+ * <p>Segments from earlier runs in the same directory count toward the bound and are deleted
+ * oldest first like our own. Thread-safe (all methods synchronize on the writer).
+ */
+public final class RollingRecordingWriter implements Closeable {
+
+  private record Closed(Path path, long sizeBytes, long records, long lastSequence) {}
+
+  private final Path directory;
+  private final SegmentIdentity identity;
+  private final RecordingLimits limits;
+  private final InstantSource clock;
+  private final Deque<Closed> closed = new ArrayDeque<>();
+  private long closedBytes;
+  private SegmentWriter current;
+  private int segmentCounter;
+  private Instant lastForce;
+  private long deletedSegments;
+  private long deletedBytes;
+  private long deletedRecords;
+  private boolean closedForGood;
+
+  /**
+   * Opens a new segment in {@code directory} (created if needed); existing segments are kept and
+   * counted toward the bound.
+   */
+  public RollingRecordingWriter(Path directory, SegmentIdentity identity, RecordingLimits limits, InstantSource clock)
+      throws IOException {
+    this.directory = directory;
+    this.identity = identity;
+    this.limits = limits;
+    this.clock = clock;
+    Files.createDirectories(directory);
+    for (Path p : RecordingReader.segmentsIn(directory)) {
+      long size = Files.size(p);
+      closed.addLast(new Closed(p, size, -1, -1));
+      closedBytes += size;
+    }
+    this.current = openSegment();
+    this.lastForce = clock.instant();
+  }
+
+  /** Appends {@code observation} as the frame with {@code sequence}. */
+  public void append(long sequence, Observation observation) throws IOException {
+    append(sequence, ObservationMapping.toFrame(sequence, observation).toByteArray());
+  }
+
+  /**
+   * Appends a serialized {@code ObservationFrame}. When the write fails (a full disk), the oldest
+   * segments are deleted one by one and the write retried; the exception is rethrown only when
+   * nothing older is left to delete.
+   */
+  public synchronized void append(long sequence, byte[] observationFrameBytes) throws IOException {
+    if (closedForGood) {
+      throw new IOException("recording in " + directory + " is closed");
+    }
+    long recordBytes = SegmentWriter.recordBytes(observationFrameBytes.length);
+    if (current.records() > 0 && current.sizeBytes() + recordBytes > limits.maxSegmentBytes()) {
+      roll();
+    }
+    while (!closed.isEmpty() && closedBytes + current.sizeBytes() + recordBytes > limits.maxTotalBytes()) {
+      deleteOldest();
+    }
+    while (true) {
+      try {
+        current.append(sequence, observationFrameBytes);
+        break;
+      } catch (IOException e) {
+        if (closed.isEmpty()) {
+          throw e;
+        }
+        deleteOldest();
+      }
+    }
+    Instant now = clock.instant();
+    if (!now.isBefore(lastForce.plus(limits.forceInterval()))) {
+      current.force();
+      lastForce = now;
+    }
+  }
+
+  /**
+   * Deletes closed segments whose every record has a sequence at or below {@code sequence} (the
+   * shipper's buffer: what the collector acknowledged). Does not count as dropped data.
+   */
+  public synchronized void releaseThrough(long sequence) throws IOException {
+    while (!closed.isEmpty() && closed.peekFirst().lastSequence() >= 0 && closed.peekFirst().lastSequence() <= sequence) {
+      Closed c = closed.removeFirst();
+      closedBytes -= c.sizeBytes();
+      Files.deleteIfExists(c.path());
+    }
+  }
+
+  /** The segment files in order, oldest first, the one being written last. */
+  public synchronized List<Path> segments() {
+    List<Path> all = new ArrayList<>(closed.size() + 1);
+    closed.forEach(c -> all.add(c.path()));
+    all.add(current.path());
+    return all;
+  }
+
+  /** Forces everything written so far to the device. */
+  public synchronized void force() throws IOException {
+    current.force();
+    lastForce = clock.instant();
+  }
+
+  public synchronized long totalBytes() {
+    return closedBytes + current.sizeBytes();
+  }
+
+  /** Segments deleted to respect the bound (oldest data dropped first). */
+  public synchronized long deletedSegments() {
+    return deletedSegments;
+  }
+
+  public synchronized long deletedBytes() {
+    return deletedBytes;
+  }
+
+  /** Records in deleted segments this writer wrote (segments of earlier runs are counted in bytes only). */
+  public synchronized long deletedRecords() {
+    return deletedRecords;
+  }
+
+  public Path directory() {
+    return directory;
+  }
+
+  private void roll() throws IOException {
+    SegmentWriter old = current;
+    old.close();
+    closed.addLast(new Closed(old.path(), old.sizeBytes(), old.records(), old.lastSequence()));
+    closedBytes += old.sizeBytes();
+    current = openSegment();
+    lastForce = clock.instant();
+  }
+
+  private void deleteOldest() throws IOException {
+    Closed c = closed.removeFirst();
+    closedBytes -= c.sizeBytes();
+    Files.deleteIfExists(c.path());
+    deletedSegments++;
+    deletedBytes += c.sizeBytes();
+    if (c.records() > 0) {
+      deletedRecords += c.records();
+    }
+  }
+
+  private SegmentWriter openSegment() throws IOException {
+    Instant now = clock.instant();
+    while (true) {
+      // Zero-padded so that name order is time order, across runs too.
+      String name = String.format(java.util.Locale.ROOT, "seg-%015d-%06d-%s%s", now.toEpochMilli(),
+          segmentCounter++, shortBoot(), RecordingFormat.SEGMENT_SUFFIX);
+      Path path = directory.resolve(name);
+      if (Files.exists(path)) {
+        continue;
+      }
+      SegmentIdentity id = new SegmentIdentity(identity.agentId(), identity.bootId(), identity.hostname(), now);
+      return SegmentWriter.create(path, id);
+    }
+  }
+
+  private String shortBoot() {
+    String safe = identity.bootId().replaceAll("[^A-Za-z0-9]", "");
+    return safe.isEmpty() ? "x" : safe.substring(0, Math.min(8, safe.length()));
+  }
+
+  @Override
+  public synchronized void close() throws IOException {
+    if (!closedForGood) {
+      closedForGood = true;
+      current.close();
+    }
+  }
+}
