@@ -725,6 +725,14 @@ __attribute__((unused)) static void fill_field(const struct fake_device *d, nvml
   unsigned int scope = v->scopeId;
   int all_links = scope == 0xFFFFFFFFu;
   switch (v->fieldId) {
+    case NVML_FI_DEV_TOTAL_ENERGY_CONSUMPTION:
+      set_ull(v, d->energy_mj);
+      return;
+    case NVML_FI_DEV_PCIE_REPLAY_COUNTER:
+      v->valueType = NVML_VALUE_TYPE_UNSIGNED_INT;
+      v->value.ullVal = 0;
+      v->value.uiVal = d->replay;
+      return;
     case NVML_FI_DEV_NVLINK_LINK_COUNT:
       v->valueType = NVML_VALUE_TYPE_UNSIGNED_INT;
       v->value.uiVal = (unsigned int)d->link_count;
@@ -924,7 +932,7 @@ EXPORT long long fake_bench_loop(int index, long long iterations) {
   ensure_configured();
   if (index < 0 || index >= device_count || init_refcount == 0) return -1;
   nvmlDevice_t d = &devices[index];
-  enum { MAX_FIELDS = 4 + 3 * MAX_LINKS };
+  enum { MAX_FIELDS = 6 + 3 * MAX_LINKS };
   nvmlFieldValue_t fields[MAX_FIELDS];
   nvmlProcessInfo_t procs[64];
   volatile unsigned long long sink = 0;
@@ -936,7 +944,6 @@ EXPORT long long fake_bench_loop(int index, long long iterations) {
     nvmlUtilization_t util;
     nvmlTemperature_v1_t temp = {.version = nvmlTemperature_v1, .sensorType = NVML_TEMPERATURE_GPU};
     unsigned int value, count;
-    unsigned long long energy;
     sink += (unsigned long long)nvmlDeviceGetMemoryInfo_v2(d, &mem) + mem.used;
     sink += (unsigned long long)nvmlDeviceGetBAR1MemoryInfo(d, &bar1) + bar1.bar1Used;
     count = 64;
@@ -946,10 +953,11 @@ EXPORT long long fake_bench_loop(int index, long long iterations) {
     sink += (unsigned long long)nvmlDeviceGetUtilizationRates(d, &util) + util.gpu;
     sink += (unsigned long long)nvmlDeviceGetCurrPcieLinkGeneration(d, &value) + value;
     sink += (unsigned long long)nvmlDeviceGetCurrPcieLinkWidth(d, &value) + value;
-    sink += (unsigned long long)nvmlDeviceGetPcieReplayCounter(d, &value) + value;
     int n = 0;
     fields[n++] = (nvmlFieldValue_t){.fieldId = NVML_FI_DEV_PCIE_COUNT_TX_BYTES};
     fields[n++] = (nvmlFieldValue_t){.fieldId = NVML_FI_DEV_PCIE_COUNT_RX_BYTES};
+    fields[n++] = (nvmlFieldValue_t){.fieldId = NVML_FI_DEV_PCIE_REPLAY_COUNTER};
+    fields[n++] = (nvmlFieldValue_t){.fieldId = NVML_FI_DEV_TOTAL_ENERGY_CONSUMPTION};
     fields[n++] = (nvmlFieldValue_t){.fieldId = NVML_FI_DEV_NVLINK_THROUGHPUT_DATA_TX, .scopeId = 0xFFFFFFFFu};
     fields[n++] = (nvmlFieldValue_t){.fieldId = NVML_FI_DEV_NVLINK_THROUGHPUT_DATA_RX, .scopeId = 0xFFFFFFFFu};
     for (int l = 0; l < links; l++) {
@@ -960,7 +968,6 @@ EXPORT long long fake_bench_loop(int index, long long iterations) {
     sink += (unsigned long long)nvmlDeviceGetFieldValues(d, n, fields) + fields[0].value.ullVal;
     sink += (unsigned long long)nvmlDeviceGetTemperatureV(d, &temp) + (unsigned)temp.temperature;
     sink += (unsigned long long)nvmlDeviceGetPowerUsage(d, &value) + value;
-    sink += (unsigned long long)nvmlDeviceGetTotalEnergyConsumption(d, &energy) + energy;
   }
   long long elapsed = monotonic_ns() - start;
   (void)sink;

@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       dev.headroom.cli.bench.AgentBench.class,
       dev.headroom.cli.bench.PredictBench.class,
       dev.headroom.cli.bench.IngestBench.class,
+      dev.headroom.cli.bench.PostmortemBench.class,
     })
 final class BenchCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -38,11 +38,13 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Predict a training run's per-GPU peak memory: weights, gradients, optimizer states,",
-      "activations, logits and overheads, for torch's allocated and reserved peaks and for what",
-      "nvidia-smi shows (device); with a verdict against the GPU (danger at >= 90 % of usable).",
-      "The model is a preset (--model llama-3-8b), a config.json path, or explicit --layers ... flags;",
-      "--spec reads a run-spec JSON (keys in docs/predictor.md) that the other flags override.",
+      "Predict a training run's per-GPU peak memory (weights, gradients, optimizer",
+      "states, activations, logits, overheads) for torch's allocated and reserved",
+      "peaks and for what nvidia-smi shows (device), with a verdict against the GPU",
+      "(danger at >= 90 %% of usable memory).",
+      "The model is a preset (--model llama-3-8b), a config.json path, or explicit",
+      "--layers ... flags; --spec reads a run-spec JSON (docs/predictor.md) that the",
+      "other flags override.",
     },
     footer = {
       "",
@@ -160,7 +162,7 @@ final class PredictCommand implements Runnable {
       description = "allocated | reserved | device | all: which peak(s) to print (default: all; --cases uses each row's metric).")
   String metric = "all";
 
-  @Option(names = "--fit", description = "Climb the mitigation ladder and report the first rung that brings the run under 90 % of usable memory, with every rung's prediction and cost.")
+  @Option(names = "--fit", description = "Climb the mitigation ladder and report the first rung that brings the run under 90 %% of usable memory, with every rung's prediction and cost.")
   boolean fit;
 
   @Option(names = "--json", description = "One JSON object per prediction per line (keys in docs/predictor.md).")

@@ -87,10 +87,13 @@ final class DeviceReader implements NvmlCalls.ReturnCheck {
   private final OptionalInt maxLinkGeneration;
   private final OptionalInt maxLinkWidth;
 
-  // The field request, built once at open: PCIe byte counters, NVLink totals, then per link.
+  // The field request, built once at open: PCIe byte counters, replay counter, energy, NVLink
+  // totals, then per link. An index is -1 when this device does not answer that field.
   private final int fieldCount;
   private final int pcieTxField;
   private final int pcieRxField;
+  private final int replayField;
+  private final int energyField;
   private final int nvlinkTxField;
   private final int nvlinkRxField;
   private final int firstLinkField;
@@ -151,9 +154,11 @@ final class DeviceReader implements NvmlCalls.ReturnCheck {
     this.fieldsPerLink = b.linkStateField ? 3 : 2;
     this.maxLinkGeneration = b.maxLinkGeneration;
     this.maxLinkWidth = b.maxLinkWidth;
-    this.pcieTxField = b.pcieCounters ? 0 : -1;
-    this.pcieRxField = b.pcieCounters ? 1 : -1;
-    int next = b.pcieCounters ? 2 : 0;
+    int next = 0;
+    this.pcieTxField = b.pcieCounters ? next++ : -1;
+    this.pcieRxField = b.pcieCounters ? next++ : -1;
+    this.replayField = b.replayField ? next++ : -1;
+    this.energyField = b.energyField ? next++ : -1;
     this.nvlinkTxField = linkCount > 0 ? next : -1;
     this.nvlinkRxField = linkCount > 0 ? next + 1 : -1;
     this.firstLinkField = linkCount > 0 ? next + 2 : -1;
@@ -161,8 +166,14 @@ final class DeviceReader implements NvmlCalls.ReturnCheck {
     this.fieldIds = new int[fieldCount];
     this.scopeIds = new int[fieldCount];
     if (b.pcieCounters) {
-      fieldIds[0] = NvmlConstants.NVML_FI_DEV_PCIE_COUNT_TX_BYTES;
-      fieldIds[1] = NvmlConstants.NVML_FI_DEV_PCIE_COUNT_RX_BYTES;
+      fieldIds[pcieTxField] = NvmlConstants.NVML_FI_DEV_PCIE_COUNT_TX_BYTES;
+      fieldIds[pcieRxField] = NvmlConstants.NVML_FI_DEV_PCIE_COUNT_RX_BYTES;
+    }
+    if (b.replayField) {
+      fieldIds[replayField] = NvmlConstants.NVML_FI_DEV_PCIE_REPLAY_COUNTER;
+    }
+    if (b.energyField) {
+      fieldIds[energyField] = NvmlConstants.NVML_FI_DEV_TOTAL_ENERGY_CONSUMPTION;
     }
     if (linkCount > 0) {
       fieldIds[nvlinkTxField] = NvmlConstants.NVML_FI_DEV_NVLINK_THROUGHPUT_DATA_TX;
@@ -268,7 +279,7 @@ final class DeviceReader implements NvmlCalls.ReturnCheck {
     Optional<NvLinkStatus> nvlink = readNvLink(fieldsRead);
     OptionalInt celsius = readTemperature();
     OptionalLong power = readUnsignedInt(NvmlCoreApi.nvmlDeviceGetPowerUsage(handle, u32), FN_POWER, powerReading);
-    OptionalLong energy = readEnergy();
+    OptionalLong energy = readEnergy(fieldsRead);
     return new DeviceSnapshot(
         info.uuid(), now, memory, bar1Memory, processes, busy, pcie, nvlink, celsius, power, energy);
   }
@@ -465,6 +476,10 @@ final class DeviceReader implements NvmlCalls.ReturnCheck {
     };
   }
 
+  private static long fieldValueAt(int index) {
+    return (long) index * NvmlLayout.FIELD_SIZE + NvmlLayout.FIELD_VALUE;
+  }
+
   /** Whether element {@code index} answered SUCCESS; a lost GPU there throws. */
   private boolean fieldAnswered(int index) throws NvmlException {
     int rc = fields.getInt((long) index * NvmlLayout.FIELD_SIZE + NvmlLayout.FIELD_RETURN);
@@ -492,7 +507,14 @@ final class DeviceReader implements NvmlCalls.ReturnCheck {
     }
     OptionalInt gen = readInt(NvmlCoreApi.nvmlDeviceGetCurrPcieLinkGeneration(handle, u32), FN_CURR_GEN, currGen);
     OptionalInt width = readInt(NvmlCoreApi.nvmlDeviceGetCurrPcieLinkWidth(handle, u32), FN_CURR_WIDTH, currWidth);
-    OptionalLong replays = readUnsignedInt(NvmlCoreApi.nvmlDeviceGetPcieReplayCounter(handle, u32), FN_REPLAY, replay);
+    OptionalLong replays;
+    if (replayField >= 0) {
+      replays = fieldsRead && fieldAnswered(replayField)
+          ? replay.ofLong(Integer.toUnsignedLong(fields.getInt(fieldValueAt(replayField))))
+          : OptionalLong.empty();
+    } else {
+      replays = readUnsignedInt(NvmlCoreApi.nvmlDeviceGetPcieReplayCounter(handle, u32), FN_REPLAY, replay);
+    }
     if (tx.isEmpty() && rx.isEmpty() && gen.isEmpty() && maxLinkGeneration.isEmpty() && width.isEmpty()
         && maxLinkWidth.isEmpty() && replays.isEmpty()) {
       return Optional.empty();
@@ -529,8 +551,7 @@ final class DeviceReader implements NvmlCalls.ReturnCheck {
       if (linkStateFromFields) {
         // One field per link in the same call instead of one nvmlDeviceGetNvLinkState call each.
         active = fieldsRead && fieldAnswered(at + 2)
-            && fields.getInt((long) (at + 2) * NvmlLayout.FIELD_SIZE + NvmlLayout.FIELD_VALUE)
-                == NvmlConstants.NVML_FEATURE_ENABLED;
+            && fields.getInt(fieldValueAt(at + 2)) == NvmlConstants.NVML_FEATURE_ENABLED;
       } else if (hasNvLinkState
           && accept(NvmlNvLinkApi.nvmlDeviceGetNvLinkState(handle, link, u32), FN_NVLINK_STATE)) {
         active = u32.getInt(0) == NvmlConstants.NVML_FEATURE_ENABLED;
@@ -562,7 +583,12 @@ final class DeviceReader implements NvmlCalls.ReturnCheck {
     return readInt(rc, FN_TEMPERATURE, temperatureReading);
   }
 
-  private OptionalLong readEnergy() throws NvmlException {
+  private OptionalLong readEnergy(boolean fieldsRead) throws NvmlException {
+    if (energyField >= 0) {
+      return fieldsRead && fieldAnswered(energyField)
+          ? OptionalLong.of(fields.getLong(fieldValueAt(energyField)))
+          : OptionalLong.empty();
+    }
     if (!hasEnergy) {
       return OptionalLong.empty();
     }
@@ -615,8 +641,8 @@ final class DeviceReader implements NvmlCalls.ReturnCheck {
     if (check.accept(NvmlCoreApi.nvmlDeviceGetMaxPcieLinkWidth(handle, b.u32), FN_MAX_WIDTH)) {
       b.maxLinkWidth = OptionalInt.of(b.u32.getInt(0));
     }
-    b.hasEnergy = binding.has(NvmlEnergyApi.class)
-        && check.accept(NvmlEnergyApi.nvmlDeviceGetTotalEnergyConsumption(handle, b.u64), FN_ENERGY);
+    b.hasEnergy = b.energyField || (binding.has(NvmlEnergyApi.class)
+        && check.accept(NvmlEnergyApi.nvmlDeviceGetTotalEnergyConsumption(handle, b.u64), FN_ENERGY));
     return new DeviceReader(b);
   }
 
@@ -655,6 +681,8 @@ final class DeviceReader implements NvmlCalls.ReturnCheck {
     boolean pcieCounters;
     int linkCount;
     boolean linkStateField;
+    boolean replayField;
+    boolean energyField;
     boolean hasEnergy;
     OptionalInt maxLinkGeneration = OptionalInt.empty();
     OptionalInt maxLinkWidth = OptionalInt.empty();
@@ -683,7 +711,7 @@ final class DeviceReader implements NvmlCalls.ReturnCheck {
       at = NvmlLayout.align8(at + 8);
       long fieldsAt = at;
       // Room for every field a device can ask for, and at least for the strings read at open.
-      long fieldBytes = Math.max((long) (4 + 3 * MAX_LINKS) * NvmlLayout.FIELD_SIZE, 256);
+      long fieldBytes = Math.max((long) (6 + 3 * MAX_LINKS) * NvmlLayout.FIELD_SIZE, 256);
       scratch = new Memory(fieldsAt + fieldBytes);
       scratch.clear();
       memoryV2 = scratch.share(memoryV2At, NvmlLayout.MEMORY_V2_SIZE);
@@ -733,7 +761,9 @@ final class DeviceReader implements NvmlCalls.ReturnCheck {
       int[] ids = {
         NvmlConstants.NVML_FI_DEV_NVLINK_LINK_COUNT,
         NvmlConstants.NVML_FI_DEV_PCIE_COUNT_TX_BYTES,
-        NvmlConstants.NVML_FI_DEV_PCIE_COUNT_RX_BYTES
+        NvmlConstants.NVML_FI_DEV_PCIE_COUNT_RX_BYTES,
+        NvmlConstants.NVML_FI_DEV_PCIE_REPLAY_COUNTER,
+        NvmlConstants.NVML_FI_DEV_TOTAL_ENERGY_CONSUMPTION
       };
       for (int i = 0; i < ids.length; i++) {
         fields.setInt((long) i * NvmlLayout.FIELD_SIZE + NvmlLayout.FIELD_ID, ids[i]);
@@ -747,6 +777,9 @@ final class DeviceReader implements NvmlCalls.ReturnCheck {
         linkCount = (int) Math.min(links, MAX_LINKS);
       }
       pcieCounters = answered(1) && answered(2);
+      // Same values as their own calls, but they ride along in the one field call per snapshot.
+      replayField = answered(3);
+      energyField = answered(4);
       if (linkCount > 0) {
         fields.setInt(NvmlLayout.FIELD_ID, NvmlConstants.NVML_FI_DEV_NVLINK_GET_STATE);
         fields.setInt(NvmlLayout.FIELD_SCOPE_ID, 0);

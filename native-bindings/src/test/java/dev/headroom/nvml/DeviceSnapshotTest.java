@@ -72,12 +72,31 @@ class DeviceSnapshotTest {
     assertThat(fake.calls("nvmlDeviceGetTemperature")).isZero();
     // PCIe rates come from the byte counters, never from the 20 ms-blocking throughput call.
     assertThat(fake.calls("nvmlDeviceGetPcieThroughput")).isZero();
-    // Link states come with the counters in the one field-values call.
+    // Link states, the replay counter and energy come with the counters in the one field call.
     assertThat(fake.calls("nvmlDeviceGetNvLinkState")).isZero();
+    assertThat(fake.calls("nvmlDeviceGetPcieReplayCounter")).isZero();
+    assertThat(fake.calls("nvmlDeviceGetTotalEnergyConsumption")).isZero();
     assertThat(fake.calls("nvmlDeviceGetFieldValues")).as("probes of 2 devices at open + 1 read").isEqualTo(5);
     // The limits of the link (min of device and slot) are read once, at open.
     nvml.snapshot(GPU0);
     assertThat(fake.calls("nvmlDeviceGetMaxPcieLinkGeneration")).isEqualTo(2);
+  }
+
+  @Test
+  void withoutTheirFieldsReplayAndEnergyAreAskedByCallAndTheirFailuresAreEmpty() throws Exception {
+    fake.control.fake_set_field_return(0, 83, 3);
+    fake.control.fake_set_field_return(0, 94, 3);
+    fake.control.fake_set_pcie_replay(0, 7);
+    fake.control.fake_set_energy(0, 555);
+    DeviceSnapshot s = session().snapshot(GPU0);
+    assertThat(s.pcie().orElseThrow().replayCounter()).isEqualTo(OptionalLong.of(7));
+    assertThat(s.energyMillijoules()).isEqualTo(OptionalLong.of(555));
+    assertThat(fake.calls("nvmlDeviceGetPcieReplayCounter")).isEqualTo(1);
+    fake.control.fake_set_return("nvmlDeviceGetPcieReplayCounter", 0, 4);
+    fake.control.fake_set_return("nvmlDeviceGetTotalEnergyConsumption", 0, 3);
+    DeviceSnapshot denied = nvml.snapshot(GPU0);
+    assertThat(denied.pcie().orElseThrow().replayCounter()).isEmpty();
+    assertThat(denied.energyMillijoules()).isEmpty();
   }
 
   @Test
@@ -135,8 +154,10 @@ class DeviceSnapshotTest {
     fake.control.fake_set_return("nvmlDeviceGetUtilizationRates", 0, 3);
     fake.control.fake_set_return("nvmlDeviceGetTemperatureV", 0, 3);
     fake.control.fake_set_return("nvmlDeviceGetPowerUsage", 0, 4);
+    fake.control.fake_set_field_return(0, 83, 3); // energy, by field and by call
     fake.control.fake_set_return("nvmlDeviceGetTotalEnergyConsumption", 0, 3);
     fake.control.fake_set_return("nvmlDeviceGetCurrPcieLinkGeneration", 0, 3);
+    fake.control.fake_set_field_return(0, 94, 4); // replay counter, by field and by call
     fake.control.fake_set_return("nvmlDeviceGetPcieReplayCounter", 0, 4);
     fake.control.fake_set_return("nvmlDeviceGetComputeRunningProcesses_v3", 0, 4);
     DeviceSnapshot s = session().snapshot(GPU0);

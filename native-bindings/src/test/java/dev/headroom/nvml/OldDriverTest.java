@@ -59,6 +59,7 @@ class OldDriverTest {
       assertThat(s.pcie().orElseThrow().rxBytesPerSecond()).isEqualTo(OptionalLong.of(3400L * 1024));
       assertThat(nvml.awaitXid(java.time.Duration.ofSeconds(1))).isEmpty();
       assertThat(nvml.snapshot(FakeNvml.uuid(1)).energyMillijoules()).isEqualTo(OptionalLong.of(123_456_789));
+      assertThat(fake.calls("nvmlDeviceGetPcieReplayCounter")).as("no field values: by call").isEqualTo(2);
     }
   }
 
@@ -66,6 +67,7 @@ class OldDriverTest {
   void energyNotSupportedOnEveryDeviceIsAFeatureNoteAndEmptyReadings() throws Exception {
     FakeNvml fake = FakeNvml.reset(FakeNvml.Variant.FULL, 1);
     fake.control.fake_set_return("nvmlDeviceGetTotalEnergyConsumption", -1, 3);
+    fake.control.fake_set_field_return(0, 83, 3);
     try (JnaNvml nvml = fake.open()) {
       assertThat(nvml.unsupportedFeatures()).containsExactly(NvmlFeature.ENERGY);
       assertThat(nvml.snapshot(GPU0).energyMillijoules()).isEmpty();

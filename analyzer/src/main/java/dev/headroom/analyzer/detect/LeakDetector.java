@@ -34,7 +34,8 @@ import java.util.Optional;
  *       the span is cut into {@code leakSegments} parts and each part must rise at half the overall
  *       slope or more, and by three noise sigmas (1.4826 × the median absolute residual of the
  *       fit): a step rises in one part only, a leak in all of them, noise in none by that much.
- *   <li>Once raised, the alert holds until the slope falls below half the minimum (hysteresis).
+ *   <li>Once raised, the alert holds until the slope of the last 2 × {@code leakMinFitSpan} falls
+ *       below half the minimum (hysteresis).
  * </ul>
  *
  * <p>Time to OOM is forecast from the fitted baseline now plus the median step amplitude (window
@@ -136,14 +137,14 @@ public final class LeakDetector {
     if (xs[n - 1] < minSpanSeconds) {
       return;
     }
+    double noiseSigma = differenceNoiseSigma(ys);
     // Judge the most recent minimum span first, then spans twice, four times... as long: a leak that
     // starts late in a flat history shows in the recent span before it dominates the whole one.
-    double noiseSigma = differenceNoiseSigma(ys);
     TrendFit chosen = null;
     int chosenFrom = 0;
     for (double span = minSpanSeconds; ; span *= 2) {
       int from = firstIndexWithin(xs, xs[n - 1] - span);
-      if (n - from >= 3 * config.leakSegments()) {
+      if (n - from >= 3 * config.leakSegments() && roughRise(ys, from) >= config.leakMinGrowthBytes() / 2.0) {
         TrendFit fit = TrendFit.theilSen(xs, ys, from, n);
         if (qualifies(xs, ys, from, fit, noiseSigma)) {
           chosen = fit;
@@ -155,14 +156,17 @@ public final class LeakDetector {
         break;
       }
     }
-    TrendFit whole = TrendFit.theilSen(xs, ys, 0, n);
-    if (!firing) {
-      firing = chosen != null;
-    } else if (whole.slopePerSecond() * 60 < config.leakMinSlopeBytesPerMinute() / 2.0) {
+    // The recent trend decides when a raised leak is over: judging the whole span instead would let
+    // the flat history before a late leak clear it again and again.
+    int recentFrom = firstIndexWithin(xs, xs[n - 1] - 2 * minSpanSeconds);
+    TrendFit recent = TrendFit.theilSen(xs, ys, recentFrom, n);
+    if (chosen != null) {
+      firing = true;
+    } else if (firing && recent.slopePerSecond() * 60 < config.leakMinSlopeBytesPerMinute() / 2.0) {
       firing = false;
     }
-    TrendFit fit = chosen != null ? chosen : whole;
-    int from = chosen != null ? chosenFrom : 0;
+    TrendFit fit = chosen != null ? chosen : recent;
+    int from = chosen != null ? chosenFrom : recentFrom;
     double baseline = fit.at(xs[n - 1]);
     double forecastPeak = baseline + TrendFit.median(Arrays.copyOfRange(amplitudes, from, n), n - from);
     Optional<Duration> timeToOom = Optional.empty();
@@ -199,6 +203,19 @@ public final class LeakDetector {
       diffs[i] = Math.abs(diffs[i] - center);
     }
     return 1.4826 * TrendFit.median(diffs, n) / Math.sqrt(2);
+  }
+
+  /**
+   * Median of the last three points minus median of the first three: a cheap look before the
+   * O(n²) fit, which healthy training (no rise at all) then never pays for.
+   */
+  private static double roughRise(double[] ys, int from) {
+    int n = ys.length;
+    return median3(ys[n - 3], ys[n - 2], ys[n - 1]) - median3(ys[from], ys[from + 1], ys[from + 2]);
+  }
+
+  private static double median3(double a, double b, double c) {
+    return Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
   }
 
   private static int firstIndexWithin(double[] xs, double fromX) {

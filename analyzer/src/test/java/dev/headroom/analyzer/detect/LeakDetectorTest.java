@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -112,5 +113,30 @@ class LeakDetectorTest {
     }
     assertThat(firedAt).isNotNull();
     assertThat(firedAt - leakStart).as("seconds after the leak started").isBetween(0, 15 * 60);
+  }
+
+  @Test
+  void aLateLeakStaysRaisedWhileItLastsAndClearsOnceTheBaselineIsFlatAgain() {
+    LeakDetector detector = new LeakDetector(DetectorConfig.defaults());
+    TrainingTrace trace = new TrainingTrace();
+    java.util.Random random = new java.util.Random(3);
+    int leakStart = 3600;
+    int leakEnd = leakStart + 40 * 60;
+    List<Boolean> firingPerMinute = new ArrayList<>();
+    for (int second = 0; second < leakEnd + 40 * 60; second++) {
+      double leaked = (Math.min(second, leakEnd) - Math.min(second, leakStart)) / 60.0 * 20 * MIB;
+      long min = (long) (30 * GIB + leaked + random.nextGaussian() * 4 * MIB);
+      var stats = new dev.headroom.analyzer.model.Stats(min, min + 10 * GIB, min + 5 * GIB);
+      detector.observe(trace.report(TrainingTrace.at(second), TrainingTrace.at(second + 1), stats));
+      if (second % 60 == 59) {
+        firingPerMinute.add(detector.condition().isPresent());
+      }
+    }
+    int firstFiring = firingPerMinute.indexOf(true);
+    int lastFiring = firingPerMinute.lastIndexOf(true);
+    assertThat(firstFiring).as("minute first raised").isBetween(60, 70);
+    assertThat(firingPerMinute.subList(firstFiring, lastFiring + 1)).as("no flapping while raised").doesNotContain(false);
+    assertThat(lastFiring).as("minute last raised").isBetween(100, 115);
+    assertThat(firingPerMinute.subList(lastFiring + 1, firingPerMinute.size())).doesNotContain(true);
   }
 }

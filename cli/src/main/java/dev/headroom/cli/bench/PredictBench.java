@@ -29,10 +29,11 @@ import picocli.CommandLine.Option;
     name = "predict",
     mixinStandardHelpOptions = true,
     description = {
-      "Median and p90 absolute percentage error of headroom's prediction against measured peaks",
-      "(the bundled calibration cases, or --cases FILE), overall, per metric and per method, beside",
-      "accelerate's estimate-memory training rule and DeepSpeed's ZeRO model-state estimators.",
-      "One JSON line per figure. Target: median <= 10 %, p90 <= 25 %."
+      "Median and p90 absolute percentage error of headroom's prediction against",
+      "measured peaks (the bundled calibration cases, or --cases FILE), overall, per",
+      "metric and per method, beside accelerate's estimate-memory training rule and",
+      "DeepSpeed's ZeRO model-state estimators on the same rows.",
+      "One JSON line per figure. Target: median <= 10 %%, p90 <= 25 %%."
     })
 public final class PredictBench implements Runnable {
   static final double TARGET_MEDIAN_PERCENT = 10;

@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -28,8 +30,9 @@ import org.slf4j.LoggerFactory;
 /**
  * POSTs every alert event as JSON ({@link AlertJson}) to one URL, in order, retrying with
  * exponential backoff while the receiver is down or answers 5xx/408/429. Undelivered events are kept
- * in {@code <dataDir>/alerts/webhook-<hash>.jsonl}, so they survive a collector restart and are
- * sent when it comes back. Another 4xx means the receiver refuses this payload: it is logged and
+ * in {@code <dataDir>/alerts/webhook-<hash>.jsonl} — written while the first POST of an event is in
+ * flight, so the disk is off the latency path — and survive a collector restart: they are sent when
+ * it comes back. Another 4xx means the receiver refuses this payload: it is logged and
  * dropped rather than blocking the queue forever.
  *
  * <p>Thread-safe; {@link #onAlert} only queues. One named daemon thread delivers.
@@ -50,6 +53,8 @@ public final class WebhookSink implements AlertListener, AutoCloseable {
   private final AtomicLong failedAttempts = new AtomicLong();
   private int attemptsOnHead;
   private boolean sending;
+  /** The queue file lags the in-memory queue. */
+  private boolean fileBehind;
 
   private WebhookSink(URI url, Path queuePath, HttpClient http, RetryPolicy retry, ObjectMapper mapper) {
     this.url = url;
@@ -119,7 +124,8 @@ public final class WebhookSink implements AlertListener, AutoCloseable {
         attemptsOnHead = 0;
         LOG.warn("webhook {}: more than {} undelivered events, dropped the oldest", url, retry.maxQueued());
       }
-      persist();
+      // Written to disk by the sender while the POST is in flight, not here on the ingest thread.
+      fileBehind = true;
     }
     kick(Duration.ZERO);
   }
@@ -156,7 +162,14 @@ public final class WebhookSink implements AlertListener, AutoCloseable {
           return;
         }
       }
-      Outcome outcome = send(body);
+      CompletableFuture<HttpResponse<Void>> inFlight = http.sendAsync(request(body), HttpResponse.BodyHandlers.discarding());
+      // Persist while the POST travels: durability without putting a disk write in the latency.
+      synchronized (this) {
+        if (fileBehind) {
+          persist();
+        }
+      }
+      Outcome outcome = outcome(inFlight, body);
       synchronized (this) {
         if (outcome == Outcome.RETRY) {
           attemptsOnHead++;
@@ -183,15 +196,18 @@ public final class WebhookSink implements AlertListener, AutoCloseable {
 
   private enum Outcome { DELIVERED, REFUSED, RETRY }
 
-  private Outcome send(String body) {
-    HttpRequest request = HttpRequest.newBuilder(url)
+  private HttpRequest request(String body) {
+    return HttpRequest.newBuilder(url)
         .timeout(REQUEST_TIMEOUT)
         .header("Content-Type", "application/json")
         .header("User-Agent", "headroom-collector")
         .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
         .build();
+  }
+
+  private Outcome outcome(CompletableFuture<HttpResponse<Void>> inFlight, String body) {
     try {
-      int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+      int status = inFlight.get().statusCode();
       if (status / 100 == 2) {
         return Outcome.DELIVERED;
       }
@@ -201,10 +217,11 @@ public final class WebhookSink implements AlertListener, AutoCloseable {
       }
       LOG.warn("webhook {}: answered HTTP {}, will retry", url, status);
       return Outcome.RETRY;
-    } catch (IOException e) {
-      LOG.warn("webhook {}: {}, will retry", url, e.toString());
+    } catch (ExecutionException e) {
+      LOG.warn("webhook {}: {}, will retry", url, e.getCause() == null ? e.toString() : e.getCause().toString());
       return Outcome.RETRY;
     } catch (InterruptedException e) {
+      inFlight.cancel(true);
       Thread.currentThread().interrupt();
       return Outcome.RETRY;
     }
@@ -213,6 +230,7 @@ public final class WebhookSink implements AlertListener, AutoCloseable {
   private void persist() {
     try {
       queueFile.store(new ArrayList<>(pending));
+      fileBehind = false;
     } catch (IOException e) {
       // Delivery goes on from memory; only a restart could lose these.
       LOG.warn("webhook {}: cannot write queue {}: {}", url, queueFile.path(), e.toString());
@@ -227,6 +245,11 @@ public final class WebhookSink implements AlertListener, AutoCloseable {
       sender.awaitTermination(REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    synchronized (this) {
+      if (fileBehind) {
+        persist();
+      }
     }
   }
 

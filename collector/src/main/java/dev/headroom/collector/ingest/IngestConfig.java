@@ -45,6 +45,21 @@ public record IngestConfig(
         ProtocolVersion.DEFAULT_MAX_FRAME_BYTES, 4096, 20_000, Duration.ofSeconds(10), "dev");
   }
 
+  public IngestConfig withListen(InetSocketAddress address) {
+    return new IngestConfig(address, token, tls, maxFrameBytes, maxConnections, maxFramesPerSecondPerAgent,
+        helloTimeout, collectorVersion);
+  }
+
+  public IngestConfig withCollectorVersion(String version) {
+    return new IngestConfig(listen, token, tls, maxFrameBytes, maxConnections, maxFramesPerSecondPerAgent,
+        helloTimeout, version);
+  }
+
+  public IngestConfig withHelloTimeout(Duration timeout) {
+    return new IngestConfig(listen, token, tls, maxFrameBytes, maxConnections, maxFramesPerSecondPerAgent,
+        timeout, collectorVersion);
+  }
+
   public IngestConfig withToken(String newToken) {
     return new IngestConfig(listen, newToken, tls, maxFrameBytes, maxConnections, maxFramesPerSecondPerAgent,
         helloTimeout, collectorVersion);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.headroom.analyzer.model.DeviceReport;
 import dev.headroom.analyzer.model.DeviceState;
 import dev.headroom.analyzer.model.ProcessReport;
+import dev.headroom.analyzer.model.RunSpecDeclared;
 import dev.headroom.analyzer.model.Stats;
 import dev.headroom.analyzer.postmortem.log.OomEvent;
 import dev.headroom.analyzer.postmortem.log.OomLogScanner;
@@ -51,6 +52,7 @@ class PostmortemHtmlReportTest {
 
     RecordingAnalyzer rec = new RecordingAnalyzer();
     Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
+    rec.accept(new RunSpecDeclared(t0, "run-1", 7, "{\"model\":\"llama-3-8b\"}"));
     for (int s = 0; s < 100; s++) {
       long used = (40L << 30) + s * mib;
       rec.accept(new DeviceReport("node1", "GPU-a", 0, "H100", t0.plusSeconds(s), t0.plusSeconds(s + 1), 5,
@@ -60,7 +62,10 @@ class PostmortemHtmlReportTest {
           Optional.empty()));
     }
 
-    List<Path> files = PostmortemHtmlReport.write(dir.resolve("report"), new PostmortemFindings(
+    // Kept under the build folder for people to look at (the pom sets headroom.testOutput).
+    String keep = System.getProperty("headroom.testOutput");
+    Path out = keep != null ? Path.of(keep, "postmortem-report") : dir.resolve("report");
+    List<Path> files = PostmortemHtmlReport.write(out, new PostmortemFindings(
         events, List.of(snapshot), List.of(rec.report("rec-dir")), List.of("bad.pickle: refused")));
 
     assertThat(files.get(0).getFileName().toString()).isEqualTo("index.html");
@@ -76,6 +81,6 @@ class PostmortemHtmlReportTest {
     }
     assertThat(html).contains("other-process").contains("train&lt;1&gt;.log:1").doesNotContain("<script>")
         .contains("&lt;script&gt;").contains("Next step").contains("bad.pickle: refused")
-        .contains("pid 7 (python)").doesNotContain("http://").doesNotContain("https://");
+        .contains("pid 7 (python)").contains("Predicted device peak per GPU").doesNotContain("http://").doesNotContain("https://");
   }
 }

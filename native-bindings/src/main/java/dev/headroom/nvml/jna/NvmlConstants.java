@@ -29,7 +29,10 @@ public final class NvmlConstants {
   public static final int NVML_VALUE_TYPE_UNSIGNED_SHORT = 6;
 
   // Field ids for nvmlDeviceGetFieldValues.
+  /** mJ since the driver was loaded, as nvmlDeviceGetTotalEnergyConsumption. */
+  public static final int NVML_FI_DEV_TOTAL_ENERGY_CONSUMPTION = 83;
   public static final int NVML_FI_DEV_NVLINK_LINK_COUNT = 91;
+  public static final int NVML_FI_DEV_PCIE_REPLAY_COUNTER = 94;
   public static final int NVML_FI_DEV_NVLINK_THROUGHPUT_DATA_TX = 138;
   public static final int NVML_FI_DEV_NVLINK_THROUGHPUT_DATA_RX = 139;
   public static final int NVML_FI_DEV_NVLINK_THROUGHPUT_RAW_TX = 140;

@@ -7,13 +7,10 @@ import dev.headroom.nvml.DriverInfo;
 import dev.headroom.nvml.GpuLostException;
 import dev.headroom.nvml.GpuProcess;
 import dev.headroom.nvml.MemoryReading;
-import dev.headroom.nvml.NvLinkStatus;
 import dev.headroom.nvml.Nvml;
 import dev.headroom.nvml.NvmlException;
 import dev.headroom.nvml.NvmlFeature;
-import dev.headroom.nvml.PcieStatus;
 import dev.headroom.nvml.SkippedDevice;
-import dev.headroom.nvml.Utilization;
 import dev.headroom.nvml.XidEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -53,7 +50,7 @@ public final class SimulatedNvml implements Nvml {
   private final String hostName;
   private final SimulationClock clock;
   private final Map<String, DeviceModel> devicesByUuid = new LinkedHashMap<>();
-  private final Map<String, Counters> lastCounters = new HashMap<>();
+  private final Map<String, TrafficCounters> lastCounters = new HashMap<>();
   private final Map<Long, SimulatedProcessInfo> processInfo = new HashMap<>();
   private final List<SimulatedRun> runs = new ArrayList<>();
   private final List<PendingXid> xids;
@@ -61,9 +58,6 @@ public final class SimulatedNvml implements Nvml {
   private volatile boolean closed;
 
   private record PendingXid(double seconds, String uuid, long code) {}
-
-  /** Cumulative counters of one device at one instant. */
-  private record Counters(double seconds, double pcieTx, double pcieRx, double nvlinkTx, double nvlinkRx) {}
 
   private SimulatedNvml(Scenario scenario, Scenario.Host host, SimulationClock clock) {
     this.scenario = scenario;
@@ -230,119 +224,27 @@ public final class SimulatedNvml implements Nvml {
     used = Math.min(used, d.usableBytes());
     MemoryReading memory = new MemoryReading(d.totalBytes, d.reservedBytes, used, d.usableBytes() - used);
 
-    int gpuPercent = 0;
-    int memoryPercent = 0;
-    double watts = d.type.idleWatts();
-    double energyJoules = d.type.idleWatts() * t;
-    double wattsPerPercent = (d.type.maxWatts() - d.type.idleWatts()) / 100.0;
-    Counters counters = new Counters(t, 0, 0, 0, 0);
-    for (int i = 0; i < d.processes.size(); i++) {
-      ProcessModel p = d.processes.get(i);
-      double alive = d.aliveSecondsBy(i, t);
-      energyJoules += wattsPerPercent * p.spec.gpuPercent() * alive;
-      counters = plus(counters, p, alive);
-      if (d.aliveAt(i, t)) {
-        gpuPercent += p.spec.gpuPercent();
-        memoryPercent += p.spec.memoryPercent();
-      }
-    }
-    long seed = scenario.seed();
-    long key = d.info.index();
-    if (gpuPercent > 0) {
-      gpuPercent = clampPercent(gpuPercent + (int) Math.round(2 * Noise.unit(seed, key * 31 + 1, t)));
-      memoryPercent = clampPercent(memoryPercent + (int) Math.round(2 * Noise.unit(seed, key * 31 + 2, t)));
-    }
-    watts += wattsPerPercent * gpuPercent;
-    int temperature = (int) Math.round(30 + 0.45 * gpuPercent + Noise.unit(seed, key * 31 + 3, t));
-
+    DeviceActivity activity = DeviceActivity.of(d, t, scenario.seed());
     long bar1Used = 2 * MIB + 4 * MIB * processes.size();
     Bar1Memory bar1 = new Bar1Memory(d.type.bar1TotalBytes(), bar1Used, d.type.bar1TotalBytes() - bar1Used);
 
-    Optional<Counters> previous;
+    TrafficCounters counters = TrafficCounters.of(d, t);
+    Optional<TrafficCounters> previous;
     synchronized (lastCounters) {
       previous = Optional.ofNullable(lastCounters.put(uuid, counters));
     }
-    PcieStatus pcie =
-        new PcieStatus(
-            rate(previous, counters, Counters::pcieTx),
-            rate(previous, counters, Counters::pcieRx),
-            OptionalInt.of(d.type.pcieGeneration()),
-            OptionalInt.of(d.type.pcieGeneration()),
-            OptionalInt.of(16),
-            OptionalInt.of(16),
-            OptionalLong.of(0));
-    Optional<NvLinkStatus> nvlink = nvlinkStatus(d.type.nvlinkCount(), previous, counters);
-
     return new DeviceSnapshot(
         uuid,
         at,
         memory,
         Optional.of(bar1),
         processes,
-        Optional.of(new Utilization(clampPercent(gpuPercent), clampPercent(memoryPercent))),
-        Optional.of(pcie),
-        nvlink,
-        OptionalInt.of(temperature),
-        OptionalLong.of(Math.round(watts * 1000)),
-        OptionalLong.of(Math.round(energyJoules * 1000)));
-  }
-
-  private static int clampPercent(int percent) {
-    return Math.max(0, Math.min(100, percent));
-  }
-
-  /**
-   * Adds one process's traffic over its {@code aliveSeconds}. The rate swings ±15 % over a training
-   * step (gradient all-reduce and data loading come in bursts); the counter is the exact integral of
-   * that swing, so diffs of it give believable, reproducible rates.
-   */
-  private static Counters plus(Counters c, ProcessModel p, double aliveSeconds) {
-    Scenario.Traffic tr = p.spec.traffic();
-    double period = 10.0;
-    for (CurvePart part : p.spec.memory()) {
-      if (part instanceof CurvePart.Sawtooth s) {
-        period = s.period().seconds();
-        break;
-      }
-    }
-    double w = 2 * Math.PI / period;
-    double effectiveSeconds = aliveSeconds + 0.15 * (1 - Math.cos(w * aliveSeconds)) / w;
-    return new Counters(
-        c.seconds(),
-        c.pcieTx() + tr.pcieTxBytesPerSecond().bytes() * effectiveSeconds,
-        c.pcieRx() + tr.pcieRxBytesPerSecond().bytes() * effectiveSeconds,
-        c.nvlinkTx() + tr.nvlinkTxBytesPerSecond().bytes() * effectiveSeconds,
-        c.nvlinkRx() + tr.nvlinkRxBytesPerSecond().bytes() * effectiveSeconds);
-  }
-
-  private interface CounterField {
-    double of(Counters c);
-  }
-
-  private static OptionalLong rate(Optional<Counters> previous, Counters now, CounterField field) {
-    if (previous.isEmpty() || now.seconds() <= previous.get().seconds()) {
-      return OptionalLong.empty();
-    }
-    double bytes = field.of(now) - field.of(previous.get());
-    return OptionalLong.of(Math.max(0, Math.round(bytes / (now.seconds() - previous.get().seconds()))));
-  }
-
-  private static Optional<NvLinkStatus> nvlinkStatus(int links, Optional<Counters> previous, Counters now) {
-    if (links == 0) {
-      return Optional.empty();
-    }
-    OptionalLong tx = rate(previous, now, Counters::nvlinkTx);
-    OptionalLong rx = rate(previous, now, Counters::nvlinkRx);
-    List<NvLinkStatus.Link> perLink = new ArrayList<>();
-    for (int l = 0; l < links; l++) {
-      perLink.add(
-          new NvLinkStatus.Link(
-              l,
-              true,
-              tx.isPresent() ? OptionalLong.of(tx.getAsLong() / links) : OptionalLong.empty(),
-              rx.isPresent() ? OptionalLong.of(rx.getAsLong() / links) : OptionalLong.empty()));
-    }
-    return Optional.of(new NvLinkStatus(links, tx, rx, perLink));
+        Optional.of(activity.utilization()),
+        Optional.of(counters.pcie(previous, d.type)),
+        counters.nvlink(previous, d.type),
+        OptionalInt.of(activity.temperatureCelsius()),
+        OptionalLong.of(activity.powerMilliwatts()),
+        OptionalLong.of(activity.energyMillijoules()));
   }
 
   /**

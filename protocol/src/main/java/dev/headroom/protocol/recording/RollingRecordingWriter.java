@@ -81,17 +81,18 @@ public final class RollingRecordingWriter implements Closeable {
       throw new IOException("recording in " + directory + " is closed");
     }
     long recordBytes = SegmentWriter.recordBytes(observationFrameBytes.length);
-    if (current.records() > 0 && current.sizeBytes() + recordBytes > limits.maxSegmentBytes()) {
-      roll();
-    }
-    while (!closed.isEmpty() && closedBytes + current.sizeBytes() + recordBytes > limits.maxTotalBytes()) {
-      deleteOldest();
-    }
     while (true) {
       try {
+        if (current.records() > 0 && current.sizeBytes() + recordBytes > limits.maxSegmentBytes()) {
+          roll();
+        }
+        while (!closed.isEmpty() && closedBytes + current.sizeBytes() + recordBytes > limits.maxTotalBytes()) {
+          deleteOldest();
+        }
         current.append(sequence, observationFrameBytes);
         break;
       } catch (IOException e) {
+        // Most likely a full disk: make room by dropping the oldest data, then try again.
         if (closed.isEmpty()) {
           throw e;
         }
@@ -154,12 +155,14 @@ public final class RollingRecordingWriter implements Closeable {
   }
 
   private void roll() throws IOException {
+    // The new segment first: if it cannot be created, the current one stays open and usable.
+    SegmentWriter next = openSegment();
     SegmentWriter old = current;
-    old.close();
+    current = next;
     closed.addLast(new Closed(old.path(), old.sizeBytes(), old.records(), old.lastSequence()));
     closedBytes += old.sizeBytes();
-    current = openSegment();
     lastForce = clock.instant();
+    old.close();
   }
 
   private void deleteOldest() throws IOException {
