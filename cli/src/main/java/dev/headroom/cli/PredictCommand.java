@@ -49,9 +49,11 @@ import picocli.CommandLine.Option;
     footer = {
       "",
       "Examples:",
-      "  headroom predict --model llama-3-8b --method qlora --grad-ckpt full --gpu RTX-4090",
-      "  headroom predict --model ./Meta-Llama-3-8B/config.json --micro-batch 4 --seq-len 4096 --fit",
-      "  headroom predict --cases samples/calibration/memory-cases-calibration.csv --json",
+      "  headroom predict --model llama-3-8b --method qlora --grad-ckpt full \\",
+      "      --gpu RTX-4090",
+      "  headroom predict --model ./Meta-Llama-3-8B/config.json --micro-batch 4 \\",
+      "      --seq-len 4096 --fit",
+      "  headroom predict --cases samples/calibration/memory-cases-calibration.csv",
     })
 final class PredictCommand implements Runnable {
   private static final ObjectMapper JSON = new ObjectMapper();

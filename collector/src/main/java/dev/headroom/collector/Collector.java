@@ -57,6 +57,8 @@ import org.slf4j.LoggerFactory;
 public final class Collector implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(Collector.class);
   private static final int SWEEP_EVERY_TICKS = 150;
+  /** How often recordings are forced to the device: what a power loss can take at most. */
+  private static final long FORCE_SECONDS = 5;
 
   private final CollectorConfig config;
   private final Clock clock;
@@ -66,7 +68,9 @@ public final class Collector implements Closeable {
   private final AlertEngine alerts;
   private final List<AutoCloseable> sinks = new ArrayList<>();
   private final Set<String> endedRuns = ConcurrentHashMap.newKeySet();
+  private final java.util.Map<String, java.time.Instant> savedLastSeen = new ConcurrentHashMap<>();
   private final ScheduledExecutorService housekeeping;
+  private final ScheduledExecutorService forcing;
   private HttpApiServer http;
   private IngestServer ingest;
   private long ticks;
@@ -79,8 +83,13 @@ public final class Collector implements Closeable {
     this.recordings = new RunRecordings(config.dataDir().resolve("recordings"), config.retention(), clock);
     this.registry = new RunRegistry(predictor, config.registryPolicy(), clock);
     this.alerts = new AlertEngine(config.detectors(), clock);
-    this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "headroom-collector-housekeeping");
+    this.housekeeping = daemonScheduler("headroom-collector-housekeeping");
+    this.forcing = daemonScheduler("headroom-collector-fsync");
+  }
+
+  private static ScheduledExecutorService daemonScheduler(String name) {
+    return Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, name);
       t.setDaemon(true);
       return t;
     });
@@ -117,6 +126,7 @@ public final class Collector implements Closeable {
     }
     long periodMillis = config.flushInterval().toMillis();
     housekeeping.scheduleWithFixedDelay(this::tick, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+    forcing.scheduleWithFixedDelay(this::forceRecordings, FORCE_SECONDS, FORCE_SECONDS, TimeUnit.SECONDS);
 
     IngestConfig ingestConfig = IngestConfig.loopback(0).withToken(config.token());
     ingestConfig = new IngestConfig(config.ingestListen(), ingestConfig.token(), ingestConfig.tls(),
@@ -243,7 +253,7 @@ public final class Collector implements Closeable {
   private void tick() {
     try {
       List<RunView> runs = registry.runs();
-      catalog.saveRuns(runs.stream().map(StoredRun::of).toList());
+      catalog.saveRuns(runs.stream().filter(this::changedSinceSaved).map(StoredRun::of).toList());
       alerts.tick(clock.instant());
       for (RunView run : runs) {
         if (run.status() == RunStatus.ENDED && endedRuns.add(run.runId())) {
@@ -258,6 +268,20 @@ public final class Collector implements Closeable {
     } catch (IOException | RuntimeException e) {
       log.error("collector housekeeping failed (will retry): {}", e.toString());
     }
+  }
+
+  /** Periodic, on its own thread so a slow disk delays neither ingest nor alerts. */
+  private void forceRecordings() {
+    try {
+      recordings.forceDirty();
+    } catch (RuntimeException e) {
+      log.error("forcing recordings to disk failed (will retry): {}", e.toString());
+    }
+  }
+
+  /** Only runs that saw observations since their last save are written again. */
+  private boolean changedSinceSaved(RunView run) {
+    return !run.lastSeenAt().equals(savedLastSeen.put(run.runId(), run.lastSeenAt()));
   }
 
   /** Writes the current peaks to the catalog now (tests, and before a planned stop). */
@@ -300,8 +324,10 @@ public final class Collector implements Closeable {
       ingest.close();
     }
     housekeeping.shutdown();
+    forcing.shutdown();
     try {
       housekeeping.awaitTermination(5, TimeUnit.SECONDS);
+      forcing.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -10,7 +10,6 @@ import com.sun.jna.Pointer;
 import dev.headroom.nvml.jna.NvmlConstants;
 import dev.headroom.nvml.jna.NvmlCoreApi;
 import dev.headroom.nvml.jna.NvmlEnergyApi;
-import dev.headroom.nvml.jna.NvmlFieldValuesApi;
 import dev.headroom.nvml.jna.NvmlMemoryV2Api;
 import dev.headroom.nvml.jna.NvmlMigModeApi;
 import dev.headroom.nvml.jna.NvmlNvLinkApi;
@@ -35,33 +34,29 @@ import java.util.OptionalLong;
  */
 final class DeviceReader implements NvmlCalls.ReturnCheck {
 
-  private static final String FN_MEMORY_V2 = "nvmlDeviceGetMemoryInfo_v2";
-  private static final String FN_MEMORY = "nvmlDeviceGetMemoryInfo";
+  static final String FN_MEMORY_V2 = "nvmlDeviceGetMemoryInfo_v2";
+  static final String FN_MEMORY = "nvmlDeviceGetMemoryInfo";
   private static final String FN_BAR1 = "nvmlDeviceGetBAR1MemoryInfo";
   private static final String FN_UTILIZATION = "nvmlDeviceGetUtilizationRates";
   private static final String FN_CURR_GEN = "nvmlDeviceGetCurrPcieLinkGeneration";
-  private static final String FN_MAX_GEN = "nvmlDeviceGetMaxPcieLinkGeneration";
+  static final String FN_MAX_GEN = "nvmlDeviceGetMaxPcieLinkGeneration";
   private static final String FN_CURR_WIDTH = "nvmlDeviceGetCurrPcieLinkWidth";
-  private static final String FN_MAX_WIDTH = "nvmlDeviceGetMaxPcieLinkWidth";
+  static final String FN_MAX_WIDTH = "nvmlDeviceGetMaxPcieLinkWidth";
   private static final String FN_REPLAY = "nvmlDeviceGetPcieReplayCounter";
   private static final String FN_PCIE_THROUGHPUT = "nvmlDeviceGetPcieThroughput";
-  private static final String FN_FIELD_VALUES = "nvmlDeviceGetFieldValues";
   private static final String FN_NVLINK_STATE = "nvmlDeviceGetNvLinkState";
   private static final String FN_TEMPERATURE_V = "nvmlDeviceGetTemperatureV";
   private static final String FN_TEMPERATURE = "nvmlDeviceGetTemperature";
   private static final String FN_POWER = "nvmlDeviceGetPowerUsage";
-  private static final String FN_ENERGY = "nvmlDeviceGetTotalEnergyConsumption";
+  static final String FN_ENERGY = "nvmlDeviceGetTotalEnergyConsumption";
   private static final String FN_MIG = "nvmlDeviceGetMigMode";
   private static final String FN_COMPUTE_MODE = "nvmlDeviceGetComputeMode";
-
-  /** One past the highest link index NVML has ever had (NVML_NVLINK_MAX_LINKS is 36 in 13.3). */
-  static final int MAX_LINKS = 64;
 
   private final Pointer handle;
   private final Clock clock;
   private final DeviceInfo info;
 
-  // One native block, carved into per-struct regions once.
+  // One native block (see DeviceSetup), held here so it lives as long as the views into it.
   private final Memory scratch;
   private final Pointer memoryV2;
   private final Pointer memoryV1;
@@ -71,7 +66,6 @@ final class DeviceReader implements NvmlCalls.ReturnCheck {
   private final Pointer u32b;
   private final Pointer temperature;
   private final Pointer u64;
-  private final Pointer fields;
 
   private final ProcessListReader compute;
   private final ProcessListReader graphics;
@@ -87,22 +81,8 @@ final class DeviceReader implements NvmlCalls.ReturnCheck {
   private final OptionalInt maxLinkGeneration;
   private final OptionalInt maxLinkWidth;
 
-  // The field request, built once at open: PCIe byte counters, replay counter, energy, NVLink
-  // totals, then per link. An index is -1 when this device does not answer that field.
-  private final int fieldCount;
-  private final int pcieTxField;
-  private final int pcieRxField;
-  private final int replayField;
-  private final int energyField;
-  private final int nvlinkTxField;
-  private final int nvlinkRxField;
-  private final int firstLinkField;
-  /** Fields per link: TX and RX counters, plus the link state where field 165 answers. */
-  private final int fieldsPerLink;
-  private final boolean linkStateFromFields;
+  private final FieldRequest request;
   private final int linkCount;
-  private final int[] fieldIds;
-  private final int[] scopeIds;
 
   private final CounterRate pcieTx = new CounterRate(1);
   private final CounterRate pcieRx = new CounterRate(1);
@@ -126,7 +106,7 @@ final class DeviceReader implements NvmlCalls.ReturnCheck {
   /** Set when the session closes; guarded by this. */
   private boolean retired;
 
-  private DeviceReader(Builder b) {
+  private DeviceReader(DeviceSetup b) {
     this.handle = b.handle;
     this.clock = b.clock;
     this.info = b.info;
@@ -139,7 +119,6 @@ final class DeviceReader implements NvmlCalls.ReturnCheck {
     this.u32b = b.u32b;
     this.temperature = b.temperature;
     this.u64 = b.u64;
-    this.fields = b.fields;
     this.compute = b.flavor == null ? null : new ProcessListReader(handle, b.flavor, false);
     this.graphics = b.flavor == null ? null : new ProcessListReader(handle, b.flavor, true);
     this.useMemoryV2 = b.useMemoryV2;
@@ -149,49 +128,10 @@ final class DeviceReader implements NvmlCalls.ReturnCheck {
     this.hasNvLinkState = b.binding.has(NvmlNvLinkApi.class);
     this.hasEnergy = b.hasEnergy;
     this.hasMigMode = b.binding.has(NvmlMigModeApi.class);
-    this.linkCount = b.linkCount;
-    this.linkStateFromFields = b.linkStateField;
-    this.fieldsPerLink = b.linkStateField ? 3 : 2;
     this.maxLinkGeneration = b.maxLinkGeneration;
     this.maxLinkWidth = b.maxLinkWidth;
-    int next = 0;
-    this.pcieTxField = b.pcieCounters ? next++ : -1;
-    this.pcieRxField = b.pcieCounters ? next++ : -1;
-    this.replayField = b.replayField ? next++ : -1;
-    this.energyField = b.energyField ? next++ : -1;
-    this.nvlinkTxField = linkCount > 0 ? next : -1;
-    this.nvlinkRxField = linkCount > 0 ? next + 1 : -1;
-    this.firstLinkField = linkCount > 0 ? next + 2 : -1;
-    this.fieldCount = linkCount > 0 ? next + 2 + fieldsPerLink * linkCount : next;
-    this.fieldIds = new int[fieldCount];
-    this.scopeIds = new int[fieldCount];
-    if (b.pcieCounters) {
-      fieldIds[pcieTxField] = NvmlConstants.NVML_FI_DEV_PCIE_COUNT_TX_BYTES;
-      fieldIds[pcieRxField] = NvmlConstants.NVML_FI_DEV_PCIE_COUNT_RX_BYTES;
-    }
-    if (b.replayField) {
-      fieldIds[replayField] = NvmlConstants.NVML_FI_DEV_PCIE_REPLAY_COUNTER;
-    }
-    if (b.energyField) {
-      fieldIds[energyField] = NvmlConstants.NVML_FI_DEV_TOTAL_ENERGY_CONSUMPTION;
-    }
-    if (linkCount > 0) {
-      fieldIds[nvlinkTxField] = NvmlConstants.NVML_FI_DEV_NVLINK_THROUGHPUT_DATA_TX;
-      scopeIds[nvlinkTxField] = NvmlConstants.NVML_NVLINK_SCOPE_ALL_LINKS;
-      fieldIds[nvlinkRxField] = NvmlConstants.NVML_FI_DEV_NVLINK_THROUGHPUT_DATA_RX;
-      scopeIds[nvlinkRxField] = NvmlConstants.NVML_NVLINK_SCOPE_ALL_LINKS;
-      for (int link = 0; link < linkCount; link++) {
-        int at = firstLinkField + fieldsPerLink * link;
-        fieldIds[at] = NvmlConstants.NVML_FI_DEV_NVLINK_THROUGHPUT_DATA_TX;
-        scopeIds[at] = link;
-        fieldIds[at + 1] = NvmlConstants.NVML_FI_DEV_NVLINK_THROUGHPUT_DATA_RX;
-        scopeIds[at + 1] = link;
-        if (linkStateFromFields) {
-          fieldIds[at + 2] = NvmlConstants.NVML_FI_DEV_NVLINK_GET_STATE;
-          scopeIds[at + 2] = link;
-        }
-      }
-    }
+    this.request = b.fieldRequest();
+    this.linkCount = request.linkCount;
     this.linkTx = new CounterRate[linkCount];
     this.linkRx = new CounterRate[linkCount];
     for (int link = 0; link < linkCount; link++) {
@@ -213,7 +153,7 @@ final class DeviceReader implements NvmlCalls.ReturnCheck {
   }
 
   boolean hasPcieByteCounters() {
-    return pcieTxField >= 0;
+    return request.pcieTx != FieldRequest.NONE;
   }
 
   int linkCount() {
@@ -438,52 +378,15 @@ final class DeviceReader implements NvmlCalls.ReturnCheck {
     return lastUtilization;
   }
 
-  // ---- field values: PCIe byte counters and NVLink counters in one call ---------------------
+  // ---- field values: counters, replay, energy and link states in one call ------------------
 
   private boolean readFields() throws NvmlException {
-    if (fieldCount == 0) {
-      return false;
-    }
-    for (int i = 0; i < fieldCount; i++) {
-      long base = (long) i * NvmlLayout.FIELD_SIZE;
-      fields.setInt(base + NvmlLayout.FIELD_ID, fieldIds[i]);
-      fields.setInt(base + NvmlLayout.FIELD_SCOPE_ID, scopeIds[i]);
-    }
-    return accept(NvmlFieldValuesApi.nvmlDeviceGetFieldValues(handle, fieldCount, fields), FN_FIELD_VALUES);
+    return request.call(handle, this);
   }
 
   /** The rate of counter element {@code index}, or {@link CounterRate#NO_RATE}. */
   private long fieldRate(int index, CounterRate rate) throws NvmlException {
-    long base = (long) index * NvmlLayout.FIELD_SIZE;
-    int rc = fields.getInt(base + NvmlLayout.FIELD_RETURN);
-    if (rc != NVML_SUCCESS) {
-      if (!accept(rc, FN_FIELD_VALUES)) {
-        rate.reset();
-      }
-      return CounterRate.NO_RATE;
-    }
-    long timestampMicros = fields.getLong(base + NvmlLayout.FIELD_TIMESTAMP);
-    int type = fields.getInt(base + NvmlLayout.FIELD_VALUE_TYPE);
-    long valueAt = base + NvmlLayout.FIELD_VALUE;
-    return switch (type) {
-      case NvmlConstants.NVML_VALUE_TYPE_UNSIGNED_INT, NvmlConstants.NVML_VALUE_TYPE_SIGNED_INT ->
-          rate.update(fields.getInt(valueAt), 32, timestampMicros);
-      case NvmlConstants.NVML_VALUE_TYPE_UNSIGNED_SHORT ->
-          rate.update(fields.getShort(valueAt) & 0xFFFFL, 32, timestampMicros);
-      case NvmlConstants.NVML_VALUE_TYPE_DOUBLE ->
-          rate.update((long) fields.getDouble(valueAt), 64, timestampMicros);
-      default -> rate.update(fields.getLong(valueAt), 64, timestampMicros);
-    };
-  }
-
-  private static long fieldValueAt(int index) {
-    return (long) index * NvmlLayout.FIELD_SIZE + NvmlLayout.FIELD_VALUE;
-  }
-
-  /** Whether element {@code index} answered SUCCESS; a lost GPU there throws. */
-  private boolean fieldAnswered(int index) throws NvmlException {
-    int rc = fields.getInt((long) index * NvmlLayout.FIELD_SIZE + NvmlLayout.FIELD_RETURN);
-    return rc == NVML_SUCCESS || accept(rc, FN_FIELD_VALUES);
+    return request.rate(index, rate, this);
   }
 
   private static OptionalLong optional(long rate) {
@@ -495,10 +398,10 @@ final class DeviceReader implements NvmlCalls.ReturnCheck {
   private Optional<PcieStatus> readPcie(boolean fieldsRead) throws NvmlException {
     OptionalLong tx = OptionalLong.empty();
     OptionalLong rx = OptionalLong.empty();
-    if (pcieTxField >= 0) {
+    if (request.pcieTx != FieldRequest.NONE) {
       if (fieldsRead) {
-        tx = optional(fieldRate(pcieTxField, pcieTx));
-        rx = optional(fieldRate(pcieRxField, pcieRx));
+        tx = optional(fieldRate(request.pcieTx, pcieTx));
+        rx = optional(fieldRate(request.pcieRx, pcieRx));
       }
     } else if (hasPcieThroughput) {
       // Older drivers: the driver's own 20 ms sample, in KB/s.
@@ -508,9 +411,9 @@ final class DeviceReader implements NvmlCalls.ReturnCheck {
     OptionalInt gen = readInt(NvmlCoreApi.nvmlDeviceGetCurrPcieLinkGeneration(handle, u32), FN_CURR_GEN, currGen);
     OptionalInt width = readInt(NvmlCoreApi.nvmlDeviceGetCurrPcieLinkWidth(handle, u32), FN_CURR_WIDTH, currWidth);
     OptionalLong replays;
-    if (replayField >= 0) {
-      replays = fieldsRead && fieldAnswered(replayField)
-          ? replay.ofLong(Integer.toUnsignedLong(fields.getInt(fieldValueAt(replayField))))
+    if (request.replay != FieldRequest.NONE) {
+      replays = fieldsRead && request.answered(request.replay, this)
+          ? replay.ofLong(Integer.toUnsignedLong(request.intValue(request.replay)))
           : OptionalLong.empty();
     } else {
       replays = readUnsignedInt(NvmlCoreApi.nvmlDeviceGetPcieReplayCounter(handle, u32), FN_REPLAY, replay);
@@ -536,22 +439,22 @@ final class DeviceReader implements NvmlCalls.ReturnCheck {
     if (linkCount == 0) {
       return Optional.empty();
     }
-    OptionalLong tx = fieldsRead ? optional(fieldRate(nvlinkTxField, nvlinkTx)) : OptionalLong.empty();
-    OptionalLong rx = fieldsRead ? optional(fieldRate(nvlinkRxField, nvlinkRx)) : OptionalLong.empty();
+    OptionalLong tx = fieldsRead ? optional(fieldRate(request.nvlinkTx, nvlinkTx)) : OptionalLong.empty();
+    OptionalLong rx = fieldsRead ? optional(fieldRate(request.nvlinkRx, nvlinkRx)) : OptionalLong.empty();
     NvLinkStatus.Link[] links = new NvLinkStatus.Link[linkCount];
     for (int link = 0; link < linkCount; link++) {
       OptionalLong linkTxRate = OptionalLong.empty();
       OptionalLong linkRxRate = OptionalLong.empty();
-      int at = firstLinkField + fieldsPerLink * link;
       if (fieldsRead) {
-        linkTxRate = optional(fieldRate(at, linkTx[link]));
-        linkRxRate = optional(fieldRate(at + 1, linkRx[link]));
+        linkTxRate = optional(fieldRate(request.linkTx(link), linkTx[link]));
+        linkRxRate = optional(fieldRate(request.linkRx(link), linkRx[link]));
       }
       boolean active = false;
-      if (linkStateFromFields) {
+      if (request.linkStateIncluded) {
         // One field per link in the same call instead of one nvmlDeviceGetNvLinkState call each.
-        active = fieldsRead && fieldAnswered(at + 2)
-            && fields.getInt(fieldValueAt(at + 2)) == NvmlConstants.NVML_FEATURE_ENABLED;
+        int state = request.linkState(link);
+        active = fieldsRead && request.answered(state, this)
+            && request.intValue(state) == NvmlConstants.NVML_FEATURE_ENABLED;
       } else if (hasNvLinkState
           && accept(NvmlNvLinkApi.nvmlDeviceGetNvLinkState(handle, link, u32), FN_NVLINK_STATE)) {
         active = u32.getInt(0) == NvmlConstants.NVML_FEATURE_ENABLED;
@@ -584,9 +487,9 @@ final class DeviceReader implements NvmlCalls.ReturnCheck {
   }
 
   private OptionalLong readEnergy(boolean fieldsRead) throws NvmlException {
-    if (energyField >= 0) {
-      return fieldsRead && fieldAnswered(energyField)
-          ? OptionalLong.of(fields.getLong(fieldValueAt(energyField)))
+    if (request.energy != FieldRequest.NONE) {
+      return fieldsRead && request.answered(request.energy, this)
+          ? OptionalLong.of(request.longValue(request.energy))
           : OptionalLong.empty();
     }
     if (!hasEnergy) {
@@ -608,188 +511,9 @@ final class DeviceReader implements NvmlCalls.ReturnCheck {
 
   // ---- opening ------------------------------------------------------------------------------
 
-  /**
-   * Reads what does not change (identity, total memory) and decides, once, which calls and fields
-   * this device answers.
-   */
+  /** Opens one device: see {@link DeviceSetup#probe}. */
   static DeviceReader open(int index, Pointer handle, NativeBinding binding, ProcessListReader.Flavor flavor,
       Clock clock) throws NvmlException {
-    Builder b = new Builder(handle, binding, flavor, clock);
-    OpenCheck check = new OpenCheck();
-    String name = b.readString(NvmlCoreApi.nvmlDeviceGetName(handle, b.fields, NvmlConstants.NVML_DEVICE_NAME_V2_BUFFER_SIZE),
-        "nvmlDeviceGetName", check);
-    if (name.isEmpty()) {
-      name = "unknown";
-    }
-    // The UUID is the device's identity: without it the device cannot be opened at all.
-    int uuidRc = NvmlCoreApi.nvmlDeviceGetUUID(handle, b.fields, NvmlConstants.NVML_DEVICE_UUID_V2_BUFFER_SIZE);
-    if (uuidRc != NVML_SUCCESS) {
-      throw NvmlCalls.failure("nvmlDeviceGetUUID", uuidRc);
-    }
-    String uuid = b.fields.getString(0, "US-ASCII");
-    String busId = "";
-    if (check.accept(NvmlCoreApi.nvmlDeviceGetPciInfo_v3(handle, b.fields), "nvmlDeviceGetPciInfo_v3")) {
-      busId = b.fields.getString(NvmlLayout.PCI_BUS_ID, "US-ASCII");
-    }
-    b.useMemoryV2 = binding.has(NvmlMemoryV2Api.class);
-    long total = b.probeMemoryTotal(check);
-    b.info = new DeviceInfo(uuid, index, name, busId, total);
-    b.probeFields(check);
-    if (check.accept(NvmlCoreApi.nvmlDeviceGetMaxPcieLinkGeneration(handle, b.u32), FN_MAX_GEN)) {
-      b.maxLinkGeneration = OptionalInt.of(b.u32.getInt(0));
-    }
-    if (check.accept(NvmlCoreApi.nvmlDeviceGetMaxPcieLinkWidth(handle, b.u32), FN_MAX_WIDTH)) {
-      b.maxLinkWidth = OptionalInt.of(b.u32.getInt(0));
-    }
-    b.hasEnergy = b.energyField || (binding.has(NvmlEnergyApi.class)
-        && check.accept(NvmlEnergyApi.nvmlDeviceGetTotalEnergyConsumption(handle, b.u64), FN_ENERGY));
-    return new DeviceReader(b);
-  }
-
-  /** At open a device has no UUID yet, so a lost GPU is an ordinary failure that skips it. */
-  private static final class OpenCheck implements NvmlCalls.ReturnCheck {
-    @Override
-    public boolean accept(int code, String function) throws NvmlException {
-      if (code == NVML_SUCCESS) {
-        return true;
-      }
-      if (NvmlCalls.isAbsent(code)) {
-        return false;
-      }
-      throw NvmlCalls.failure(function, code);
-    }
-  }
-
-  /** The state gathered while opening, so the reader's fields can all be final. */
-  private static final class Builder {
-    final Pointer handle;
-    final NativeBinding binding;
-    final ProcessListReader.Flavor flavor;
-    final Clock clock;
-    final Memory scratch;
-    final Pointer memoryV2;
-    final Pointer memoryV1;
-    final Pointer bar1;
-    final Pointer utilization;
-    final Pointer u32;
-    final Pointer u32b;
-    final Pointer temperature;
-    final Pointer u64;
-    final Pointer fields;
-    DeviceInfo info;
-    boolean useMemoryV2;
-    boolean pcieCounters;
-    int linkCount;
-    boolean linkStateField;
-    boolean replayField;
-    boolean energyField;
-    boolean hasEnergy;
-    OptionalInt maxLinkGeneration = OptionalInt.empty();
-    OptionalInt maxLinkWidth = OptionalInt.empty();
-
-    Builder(Pointer handle, NativeBinding binding, ProcessListReader.Flavor flavor, Clock clock) {
-      this.handle = handle;
-      this.binding = binding;
-      this.flavor = flavor;
-      this.clock = clock;
-      long at = 0;
-      long memoryV2At = at;
-      at = NvmlLayout.align8(at + NvmlLayout.MEMORY_V2_SIZE);
-      long memoryV1At = at;
-      at = NvmlLayout.align8(at + NvmlLayout.MEMORY_SIZE);
-      long bar1At = at;
-      at = NvmlLayout.align8(at + NvmlLayout.BAR1_SIZE);
-      long utilizationAt = at;
-      at = NvmlLayout.align8(at + NvmlLayout.UTILIZATION_SIZE);
-      long u32At = at;
-      at = NvmlLayout.align8(at + 4);
-      long u32bAt = at;
-      at = NvmlLayout.align8(at + 4);
-      long temperatureAt = at;
-      at = NvmlLayout.align8(at + NvmlLayout.TEMPERATURE_SIZE);
-      long u64At = at;
-      at = NvmlLayout.align8(at + 8);
-      long fieldsAt = at;
-      // Room for every field a device can ask for, and at least for the strings read at open.
-      long fieldBytes = Math.max((long) (6 + 3 * MAX_LINKS) * NvmlLayout.FIELD_SIZE, 256);
-      scratch = new Memory(fieldsAt + fieldBytes);
-      scratch.clear();
-      memoryV2 = scratch.share(memoryV2At, NvmlLayout.MEMORY_V2_SIZE);
-      memoryV1 = scratch.share(memoryV1At, NvmlLayout.MEMORY_SIZE);
-      bar1 = scratch.share(bar1At, NvmlLayout.BAR1_SIZE);
-      utilization = scratch.share(utilizationAt, NvmlLayout.UTILIZATION_SIZE);
-      u32 = scratch.share(u32At, 4);
-      u32b = scratch.share(u32bAt, 4);
-      temperature = scratch.share(temperatureAt, NvmlLayout.TEMPERATURE_SIZE);
-      u64 = scratch.share(u64At, 8);
-      fields = scratch.share(fieldsAt, fieldBytes);
-    }
-
-    String readString(int rc, String function, NvmlCalls.ReturnCheck check) throws NvmlException {
-      if (!check.accept(rc, function)) {
-        return "";
-      }
-      return fields.getString(0, "UTF-8");
-    }
-
-    long probeMemoryTotal(NvmlCalls.ReturnCheck check) throws NvmlException {
-      if (useMemoryV2) {
-        memoryV2.setInt(NvmlLayout.MEMORY_V2_VERSION, NvmlConstants.nvmlMemory_v2);
-        int rc = NvmlMemoryV2Api.nvmlDeviceGetMemoryInfo_v2(handle, memoryV2);
-        if (rc == NVML_SUCCESS) {
-          return memoryV2.getLong(NvmlLayout.MEMORY_V2_TOTAL);
-        }
-        if (!fallsBackToV1(rc)) {
-          check.accept(rc, FN_MEMORY_V2);
-          throw NvmlCalls.failure(FN_MEMORY_V2, rc);
-        }
-        useMemoryV2 = false;
-      }
-      int rc = NvmlCoreApi.nvmlDeviceGetMemoryInfo(handle, memoryV1);
-      if (rc != NVML_SUCCESS) {
-        check.accept(rc, FN_MEMORY);
-        throw NvmlCalls.failure(FN_MEMORY, rc);
-      }
-      return memoryV1.getLong(NvmlLayout.MEMORY_TOTAL);
-    }
-
-    /** Asks for the link count and the PCIe byte counters once; each element answers for itself. */
-    void probeFields(NvmlCalls.ReturnCheck check) throws NvmlException {
-      if (!binding.has(NvmlFieldValuesApi.class)) {
-        return;
-      }
-      int[] ids = {
-        NvmlConstants.NVML_FI_DEV_NVLINK_LINK_COUNT,
-        NvmlConstants.NVML_FI_DEV_PCIE_COUNT_TX_BYTES,
-        NvmlConstants.NVML_FI_DEV_PCIE_COUNT_RX_BYTES,
-        NvmlConstants.NVML_FI_DEV_PCIE_REPLAY_COUNTER,
-        NvmlConstants.NVML_FI_DEV_TOTAL_ENERGY_CONSUMPTION
-      };
-      for (int i = 0; i < ids.length; i++) {
-        fields.setInt((long) i * NvmlLayout.FIELD_SIZE + NvmlLayout.FIELD_ID, ids[i]);
-        fields.setInt((long) i * NvmlLayout.FIELD_SIZE + NvmlLayout.FIELD_SCOPE_ID, 0);
-      }
-      if (!check.accept(NvmlFieldValuesApi.nvmlDeviceGetFieldValues(handle, ids.length, fields), FN_FIELD_VALUES)) {
-        return;
-      }
-      if (answered(0)) {
-        long links = fields.getInt(NvmlLayout.FIELD_VALUE) & 0xFFFF_FFFFL;
-        linkCount = (int) Math.min(links, MAX_LINKS);
-      }
-      pcieCounters = answered(1) && answered(2);
-      // Same values as their own calls, but they ride along in the one field call per snapshot.
-      replayField = answered(3);
-      energyField = answered(4);
-      if (linkCount > 0) {
-        fields.setInt(NvmlLayout.FIELD_ID, NvmlConstants.NVML_FI_DEV_NVLINK_GET_STATE);
-        fields.setInt(NvmlLayout.FIELD_SCOPE_ID, 0);
-        linkStateField = check.accept(NvmlFieldValuesApi.nvmlDeviceGetFieldValues(handle, 1, fields), FN_FIELD_VALUES)
-            && answered(0);
-      }
-    }
-
-    private boolean answered(int element) {
-      return fields.getInt((long) element * NvmlLayout.FIELD_SIZE + NvmlLayout.FIELD_RETURN) == NVML_SUCCESS;
-    }
+    return new DeviceReader(DeviceSetup.probe(index, handle, binding, flavor, clock));
   }
 }

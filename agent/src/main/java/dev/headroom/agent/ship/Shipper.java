@@ -269,7 +269,16 @@ public final class Shipper implements ObservationSink, Closeable {
       cursor = null;
     }
     long pending = buffer.lastSequence() - acknowledged;
-    if (wasStreaming) {
+    if (reason.startsWith("refused: ")) {
+      // Once per reason: a collector that keeps refusing the token is one state, not a log flood.
+      if (!reason.equals(lastRefusal)) {
+        log.error("collector {} {}; buffering to disk and retrying, {} frames not yet acknowledged", from, reason,
+            pending);
+      } else {
+        log.debug("collector {} still refuses: {}", from, reason);
+      }
+      lastRefusal = reason;
+    } else if (wasStreaming) {
       log.warn("lost collector {} ({}); buffering to disk, {} frames not yet acknowledged", from, reason, pending);
     } else if (!reportedUnreachable) {
       log.warn("collector {} unreachable ({}); buffering to disk, {} frames not yet acknowledged", from, reason, pending);
@@ -359,14 +368,7 @@ public final class Shipper implements ObservationSink, Closeable {
       switch (frame.getBodyCase()) {
         case HELLO_ACK -> helloAcknowledged(target, frame.getHelloAck().getLastSequence());
         case ACK -> acknowledge(frame.getAck().getSequence());
-        case ERROR -> {
-          closeReason = "refused: " + frame.getError().getCode() + ": " + frame.getError().getMessage();
-          // Once per reason: a collector that keeps refusing the token is one state, not a log flood.
-          if (!closeReason.equals(lastRefusal)) {
-            lastRefusal = closeReason;
-            log.error("collector {} {}", target, closeReason);
-          }
-        }
+        case ERROR -> closeReason = "refused: " + frame.getError().getCode() + ": " + frame.getError().getMessage();
         default -> {
           closeReason = "collector sent an unexpected " + frame.getBodyCase() + " frame";
           ctx.close();

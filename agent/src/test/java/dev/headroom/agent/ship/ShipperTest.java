@@ -214,4 +214,41 @@ class ShipperTest {
     assertThat(again.counters().duplicatesDropped()).isZero();
     assertThat(delivered).extracting(Delivery::sequence).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L);
   }
+
+  @Test
+  void aBufferThatCannotBeWrittenIsCountedNeverThrowsAndRecovers() throws Exception {
+    RecordingLimits tiny = new RecordingLimits(16_384, 4_096, Duration.ofHours(1));
+    InetSocketAddress later;
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      later = new InetSocketAddress("127.0.0.1", s.getLocalPort());
+    }
+    Shipper shipper = shipper(List.of(later), "", tiny);
+    Path buffer = dir.resolve("buffer");
+    for (int t = 0; t < 20; t++) {
+      SimulatedRun.second(t, 2).forEach(shipper::accept);
+    }
+    // The buffer's disk goes away: new segments cannot be created.
+    try (var files = java.nio.file.Files.list(buffer)) {
+      for (Path p : files.toList()) {
+        java.nio.file.Files.delete(p);
+      }
+    }
+    java.nio.file.Files.delete(buffer);
+    java.nio.file.Files.writeString(buffer, "not a directory");
+    for (int t = 20; t < 120; t++) {
+      SimulatedRun.second(t, 2).forEach(shipper::accept); // must not throw
+    }
+    assertThat(shipper.bufferWriteFailures()).isPositive();
+
+    java.nio.file.Files.delete(buffer);
+    java.nio.file.Files.createDirectory(buffer);
+    for (int t = 120; t < 140; t++) {
+      SimulatedRun.second(t, 2).forEach(shipper::accept);
+    }
+    collector(later.getPort(), "");
+
+    assertThat(shipper.flush(Duration.ofSeconds(20))).isTrue();
+    assertThat(delivered.get(delivered.size() - 1).sequence()).isEqualTo(shipper.lastSequence());
+    assertThat(delivered).extracting(Delivery::sequence).isSorted().doesNotHaveDuplicates();
+  }
 }

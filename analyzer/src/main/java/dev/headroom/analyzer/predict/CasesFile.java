@@ -113,9 +113,10 @@ public final class CasesFile {
           }
         }
         column = "model";
+        // The preset of the same name only lends its family (norm kind, biases, residual
+        // layout); family extras outside the blocks (BERT's pooler, T5's cross-attention) are
+        // counted only through the row's own params column.
         model = ModelConfigs.fromExplicit(m, modelName, "row " + label);
-        // A preset of the same name supplies family-specific counts the columns cannot express
-        // (BERT's pooler, T5's cross-attention) unless the row states params itself.
       }
       ObjectNode spec = ModelConfigs.JSON.createObjectNode();
       for (String c : SETUP) {

@@ -20,9 +20,12 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,12 +33,12 @@ import org.slf4j.LoggerFactory;
 /**
  * POSTs every alert event as JSON ({@link AlertJson}) to one URL, in order, retrying with
  * exponential backoff while the receiver is down or answers 5xx/408/429. Undelivered events are kept
- * in {@code <dataDir>/alerts/webhook-<hash>.jsonl} — written while the first POST of an event is in
- * flight, so the disk is off the latency path — and survive a collector restart: they are sent when
- * it comes back. Another 4xx means the receiver refuses this payload: it is logged and
+ * in {@code <dataDir>/alerts/webhook-<hash>.jsonl} — written by a disk thread of its own, so the
+ * disk is off the latency path — and survive a collector restart: they are sent when it comes back.
+ * (A crash can lose what arrived in the last milliseconds before the write; a clean stop loses nothing.) Another 4xx means the receiver refuses this payload: it is logged and
  * dropped rather than blocking the queue forever.
  *
- * <p>Thread-safe; {@link #onAlert} only queues. One named daemon thread delivers.
+ * <p>Thread-safe; {@link #onAlert} only queues. One named daemon thread delivers, another writes the queue.
  */
 public final class WebhookSink implements AlertListener, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WebhookSink.class);
@@ -49,12 +52,12 @@ public final class WebhookSink implements AlertListener, AutoCloseable {
   private final PendingQueueFile queueFile;
   private final Deque<String> pending = new ArrayDeque<>();
   private final ScheduledExecutorService sender;
+  private final ExecutorService diskWriter;
+  private final AtomicBoolean writeQueued = new AtomicBoolean();
   private final AtomicLong delivered = new AtomicLong();
   private final AtomicLong failedAttempts = new AtomicLong();
   private int attemptsOnHead;
   private boolean sending;
-  /** The queue file lags the in-memory queue. */
-  private boolean fileBehind;
 
   private WebhookSink(URI url, Path queuePath, HttpClient http, RetryPolicy retry, ObjectMapper mapper) {
     this.url = url;
@@ -65,6 +68,11 @@ public final class WebhookSink implements AlertListener, AutoCloseable {
     this.queueFile = new PendingQueueFile(queuePath);
     this.sender = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "headroom-webhook-" + url.getHost() + ":" + url.getPort());
+      t.setDaemon(true);
+      return t;
+    });
+    this.diskWriter = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "headroom-webhook-queue-" + url.getHost() + ":" + url.getPort());
       t.setDaemon(true);
       return t;
     });
@@ -124,9 +132,8 @@ public final class WebhookSink implements AlertListener, AutoCloseable {
         attemptsOnHead = 0;
         LOG.warn("webhook {}: more than {} undelivered events, dropped the oldest", url, retry.maxQueued());
       }
-      // Written to disk by the sender while the POST is in flight, not here on the ingest thread.
-      fileBehind = true;
     }
+    requestPersist();
     kick(Duration.ZERO);
   }
 
@@ -162,14 +169,7 @@ public final class WebhookSink implements AlertListener, AutoCloseable {
           return;
         }
       }
-      CompletableFuture<HttpResponse<Void>> inFlight = http.sendAsync(request(body), HttpResponse.BodyHandlers.discarding());
-      // Persist while the POST travels: durability without putting a disk write in the latency.
-      synchronized (this) {
-        if (fileBehind) {
-          persist();
-        }
-      }
-      Outcome outcome = outcome(inFlight, body);
+      Outcome outcome = outcome(http.sendAsync(request(body), HttpResponse.BodyHandlers.discarding()), body);
       synchronized (this) {
         if (outcome == Outcome.RETRY) {
           attemptsOnHead++;
@@ -189,8 +189,8 @@ public final class WebhookSink implements AlertListener, AutoCloseable {
         if (outcome == Outcome.DELIVERED) {
           delivered.incrementAndGet();
         }
-        persist();
       }
+      requestPersist();
     }
   }
 
@@ -227,13 +227,35 @@ public final class WebhookSink implements AlertListener, AutoCloseable {
     }
   }
 
+  /**
+   * Has the disk writer store the queue as it is when it gets to it. Writes coalesce, and neither
+   * the ingest thread nor the sender ever waits for the disk, which keeps it out of alert latency.
+   */
+  private void requestPersist() {
+    if (writeQueued.compareAndSet(false, true)) {
+      try {
+        diskWriter.execute(() -> {
+          writeQueued.set(false);
+          persist();
+        });
+      } catch (RejectedExecutionException closed) {
+        writeQueued.set(false); // close() writes the final state itself
+      }
+    }
+  }
+
   private void persist() {
-    try {
-      queueFile.store(new ArrayList<>(pending));
-      fileBehind = false;
-    } catch (IOException e) {
-      // Delivery goes on from memory; only a restart could lose these.
-      LOG.warn("webhook {}: cannot write queue {}: {}", url, queueFile.path(), e.toString());
+    List<String> snapshot;
+    synchronized (this) {
+      snapshot = new ArrayList<>(pending);
+    }
+    synchronized (queueFile) {
+      try {
+        queueFile.store(snapshot);
+      } catch (IOException e) {
+        // Delivery goes on from memory; only a restart could lose these.
+        LOG.warn("webhook {}: cannot write queue {}: {}", url, queueFile.path(), e.toString());
+      }
     }
   }
 
@@ -246,11 +268,13 @@ public final class WebhookSink implements AlertListener, AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    synchronized (this) {
-      if (fileBehind) {
-        persist();
-      }
+    diskWriter.shutdown();
+    try {
+      diskWriter.awaitTermination(REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
+    persist();
   }
 
   @Override

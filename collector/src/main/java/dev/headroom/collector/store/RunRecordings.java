@@ -36,13 +36,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Written synchronously from the ingest listener, before the frame is acknowledged: when {@link
  * #onRunObservation} returns the record is in the kernel and survives a collector SIGKILL. A failed
- * write throws, so the frame is not acknowledged and the agent sends it again.
+ * write throws, so the frame is not acknowledged and the agent sends it again. Forcing to the device
+ * is left to {@link #forceDirty()}, which the collector calls periodically off the ingest path.
  *
  * <p>Thread-safe: one writer per (run, agent), each synchronized by itself.
  */
 public final class RunRecordings implements RunObservationListener, Closeable {
   private static final Logger log = LoggerFactory.getLogger(RunRecordings.class);
   private static final long MAX_SEGMENT_BYTES = 16L << 20;
+  private static final Duration NEVER_BY_ITSELF = Duration.ofDays(3650);
 
   private final Path directory;
   private final RetentionPolicy retention;
@@ -52,6 +54,8 @@ public final class RunRecordings implements RunObservationListener, Closeable {
   private static final class OpenWriter {
     final RollingRecordingWriter writer;
     volatile Instant lastWrite;
+    /** Written since the last force. */
+    volatile boolean dirty;
 
     OpenWriter(RollingRecordingWriter writer, Instant now) {
       this.writer = writer;
@@ -96,8 +100,10 @@ public final class RunRecordings implements RunObservationListener, Closeable {
             SegmentIdentity identity = new SegmentIdentity(from.agentId(), from.bootId(), from.hostname(), clock.instant());
             long total = Math.max(retention.maxBytesPerWriter(), 2 * 4096);
             long segment = Math.max(4096, Math.min(MAX_SEGMENT_BYTES, total / 4));
+            // The writer never forces by itself: with thousands of writers an fsync on the ingest
+            // thread every few seconds each would stall ingest; forceDirty() does it off that path.
             return new OpenWriter(new RollingRecordingWriter(d, identity,
-                new RecordingLimits(total, segment, Duration.ofSeconds(5)), clock), clock.instant());
+                new RecordingLimits(total, segment, NEVER_BY_ITSELF), clock), clock.instant());
           } catch (IOException e) {
             throw new UncheckedIOException(e);
           }
@@ -107,6 +113,7 @@ public final class RunRecordings implements RunObservationListener, Closeable {
       }
     }
     open.lastWrite = clock.instant();
+    open.dirty = true;
     return open;
   }
 
@@ -237,6 +244,31 @@ public final class RunRecordings implements RunObservationListener, Closeable {
     } catch (IOException e) {
       return 0;
     }
+  }
+
+  /**
+   * Forces every writer written since the last call to the device. A SIGKILL of the collector loses
+   * nothing without this (each record is in the kernel when {@link #onRunObservation} returns);
+   * this bounds what a power loss or kernel crash can take to the interval between calls.
+   *
+   * @return the number of writers forced
+   */
+  public int forceDirty() {
+    int forced = 0;
+    for (var entry : writers.entrySet()) {
+      OpenWriter open = entry.getValue();
+      if (open.dirty) {
+        open.dirty = false;
+        try {
+          open.writer.force();
+          forced++;
+        } catch (IOException e) {
+          open.dirty = true;
+          log.warn("cannot force the recording in {} to disk: {}", entry.getKey(), e.getMessage());
+        }
+      }
+    }
+    return forced;
   }
 
   /** Forces and closes every open writer. */

@@ -76,6 +76,7 @@ class WebhookSinkTest {
       assertThat(raised.get("resolvedAt").isNull()).isTrue();
       assertThat(resolved.get("status").asText()).isEqualTo("resolved");
       assertThat(resolved.get("resolvedAt").asText()).isEqualTo("2026-01-01T00:01:00Z");
+      awaitDrained(sink);
       assertThat(sink.deliveredCount()).isEqualTo(2);
     }
   }
@@ -89,6 +90,7 @@ class WebhookSinkTest {
         sink.onAlert(new AlertEvent.Raised(danger("run-1")));
 
         assertThat(receiver.next(WAIT)).contains("\"raised\"");
+        awaitDrained(sink);
         assertThat(receiver.requests.get()).isEqualTo(4);
         assertThat(sink.failedAttemptCount()).isEqualTo(3);
       }
@@ -144,6 +146,7 @@ class WebhookSinkTest {
       try (WebhookSink sink = WebhookSink.open(receiver.url(), dataDir, http, FAST, mapper)) {
         assertThat(receiver.next(WAIT)).isEqualTo("{\"kind\":\"leak\"}");
         assertThat(receiver.next(Duration.ofMillis(200))).isNull();
+        awaitDrained(sink);
         assertThat(sink.deliveredCount()).isEqualTo(1);
       }
     }

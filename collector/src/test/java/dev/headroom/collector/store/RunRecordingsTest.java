@@ -44,6 +44,17 @@ class RunRecordingsTest {
   }
 
   @Test
+  void onlyWritersWrittenSinceTheLastForceAreForced() throws IOException {
+    try (RunRecordings recordings = new RunRecordings(dir, RetentionPolicy.DEFAULT, clock)) {
+      recordings.onRunObservation(node, 1, report("node-a", "GPU-0", 0, T0, GIB, 7), List.of("a", "b"));
+      assertThat(recordings.forceDirty()).isEqualTo(2);
+      assertThat(recordings.forceDirty()).isZero();
+      recordings.onRunObservation(node, 2, report("node-a", "GPU-0", 0, T0, GIB, 7), List.of("b"));
+      assertThat(recordings.forceDirty()).isEqualTo(1);
+    }
+  }
+
+  @Test
   void idsFromTheNetworkBecomeSafeDistinctFolderNames() {
     assertThat(RunRecordings.safeName("ft-llama_3.8b")).isEqualTo("ft-llama_3.8b");
     assertThat(RunRecordings.safeName("../../etc")).doesNotContain("/").startsWith("r");

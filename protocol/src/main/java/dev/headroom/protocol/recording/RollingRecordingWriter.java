@@ -44,6 +44,7 @@ public final class RollingRecordingWriter implements Closeable {
   private long deletedSegments;
   private long deletedBytes;
   private long deletedRecords;
+  private long forceFailures;
   private boolean closedForGood;
 
   /**
@@ -101,9 +102,20 @@ public final class RollingRecordingWriter implements Closeable {
     }
     Instant now = clock.instant();
     if (!now.isBefore(lastForce.plus(limits.forceInterval()))) {
-      current.force();
       lastForce = now;
+      try {
+        current.force();
+      } catch (IOException e) {
+        // The record is written (in the page cache); only its durability against power loss is
+        // in doubt. Failing the append now would make the caller reuse this sequence number.
+        forceFailures++;
+      }
     }
+  }
+
+  /** Times forcing records to the device failed (data written, durability against power loss unsure). */
+  public synchronized long forceFailures() {
+    return forceFailures;
   }
 
   /**

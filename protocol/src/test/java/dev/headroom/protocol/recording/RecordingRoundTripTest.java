@@ -190,4 +190,44 @@ class RecordingRoundTripTest {
       assertThat(w.deletedSegments()).isZero();
     }
   }
+
+  @Test
+  void aDirectoryThatCannotTakeNewSegmentsFailsAppendsCleanlyAndRecovers() throws IOException {
+    Path recording = dir.resolve("rec");
+    try (RollingRecordingWriter w =
+        new RollingRecordingWriter(recording, ID, SMALL, InstantSource.fixed(T0))) {
+      List<Observation> all = observations(300);
+      int i = 0;
+      for (; i < 100; i++) {
+        w.append(i + 1, all.get(i));
+      }
+      // The disk "goes away" under the writer: no new segment can be created, none deleted.
+      for (Path p : RecordingReader.segmentsIn(recording)) {
+        Files.delete(p);
+      }
+      Files.delete(recording);
+      Files.writeString(recording, "not a directory");
+      int failures = 0;
+      for (; i < 200; i++) {
+        try {
+          w.append(i + 1, all.get(i));
+        } catch (IOException expected) {
+          failures++;
+        }
+      }
+      assertThat(failures).isPositive();
+
+      Files.delete(recording);
+      Files.createDirectory(recording);
+      for (; i < 300; i++) {
+        w.append(i + 1, all.get(i));
+      }
+    }
+    try (RecordingReader r = RecordingReader.open(recording)) {
+      List<RecordedObservation> back = r.readAll();
+      assertThat(back).isNotEmpty();
+      assertThat(back.get(back.size() - 1).sequence()).isEqualTo(300);
+      assertThat(back).extracting(RecordedObservation::sequence).isSorted();
+    }
+  }
 }

@@ -30,44 +30,69 @@ final class BoundedLineReader implements AutoCloseable {
 
   /** The next line without its terminator, or null at the end of input. */
   String readLine() throws IOException {
-    StringBuilder sb = new StringBuilder(128);
+    StringBuilder sb = null;
     boolean any = false;
     boolean truncated = false;
     while (true) {
-      if (pos == len) {
-        if (eof || !fill()) {
-          return any ? sb.toString() : null;
-        }
+      if (pos == len && (eof || !fill())) {
+        return any ? (sb == null ? "" : sb.toString()) : null;
       }
-      char c = buf[pos++];
       if (skipLf) {
         skipLf = false;
-        if (c == '\n') {
+        if (buf[pos] == '\n') {
+          pos++;
           nextLine++;
           continue;
         }
       }
       if (!any) {
         lineNumber = nextLine;
+        any = true;
       }
-      any = true;
-      if (c == '\n') {
-        nextLine++;
-        return sb.toString();
+      // Scan a run of ordinary characters in one tight loop; copy it in one piece.
+      int start = pos;
+      while (pos < len) {
+        char c = buf[pos];
+        if (c == '\n' || c == '\r') {
+          break;
+        }
+        if (c == 0) {
+          nulChars++;
+        }
+        pos++;
       }
-      if (c == '\r') {
-        skipLf = true;
-        return sb.toString();
+      int have = sb == null ? 0 : sb.length();
+      int take = Math.min(pos - start, maxChars - have);
+      boolean ends = pos < len;
+      if (ends && sb == null && take == pos - start) {
+        // The common case: the whole line sits in the buffer.
+        String line = new String(buf, start, take);
+        terminate();
+        return line;
       }
-      if (c == 0) {
-        nulChars++;
+      if (sb == null) {
+        sb = new StringBuilder(Math.max(128, take));
       }
-      if (sb.length() < maxChars) {
-        sb.append(c);
-      } else if (!truncated) {
+      if (take > 0) {
+        sb.append(buf, start, take);
+      }
+      if (take < pos - start && !truncated) {
         truncated = true;
         truncatedLines++;
       }
+      if (ends) {
+        terminate();
+        return sb.toString();
+      }
+    }
+  }
+
+  /** Consumes the terminator at {@code pos}: {@code \n} ends an editor line, {@code \r} may be followed by one. */
+  private void terminate() {
+    if (buf[pos++] == '\n') {
+      nextLine++;
+    } else {
+      skipLf = true;
     }
   }
 

@@ -11,15 +11,11 @@ import java.util.regex.Pattern;
  */
 final class FrameworkContext {
 
-  private static final Pattern VLLM =
+  /** vLLM's logging header: {@code INFO 03-13 09:00:43 [core.py:330] }, maybe behind a worker tag. */
+  private static final Pattern VLLM_HEADER =
       Pattern.compile(
-          "\\bvllm\\b|\\bvLLM\\b|EngineCore|^\\s*(?:\\([\\w.-]+ pid=\\d+\\)\\s*)?"
+          "\\s*(?:\\([\\w.-]+ pid=\\d+\\)\\s*)?"
               + "(?:INFO|WARNING|ERROR|DEBUG|CRITICAL) \\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d \\[[\\w.]+:\\d+\\]");
-  private static final Pattern DEEPSPEED =
-      Pattern.compile("(?i)\\bdeepspeed\\b|see_memory_usage|\\bMA [\\d.]+ GB\\s+Max_MA [\\d.]+ GB");
-  private static final Pattern BITSANDBYTES = Pattern.compile("(?i)bitsandbytes|\\bbnb\\.");
-  private static final Pattern JAX = Pattern.compile("\\bjax(?:lib)?\\b|XlaRuntimeError");
-  private static final Pattern TENSORFLOW = Pattern.compile("(?i)tensorflow");
 
   private boolean vllm;
   private boolean deepspeed;
@@ -27,13 +23,28 @@ final class FrameworkContext {
   private boolean jax;
   private boolean tensorflow;
 
+  /**
+   * Plain substring checks, not regexes: this runs on every line of a multi-GB log, and an
+   * unanchored regex costs microseconds per line. Each flag is checked only until it is set.
+   */
   void observe(String rawLine) {
-    // Each flag is checked only until it is set: once is enough, and it keeps big logs cheap.
-    vllm = vllm || VLLM.matcher(rawLine).find();
-    deepspeed = deepspeed || DEEPSPEED.matcher(rawLine).find();
-    bitsandbytes = bitsandbytes || BITSANDBYTES.matcher(rawLine).find();
-    jax = jax || JAX.matcher(rawLine).find();
-    tensorflow = tensorflow || TENSORFLOW.matcher(rawLine).find();
+    if (!vllm) {
+      vllm = rawLine.contains("vllm") || rawLine.contains("vLLM") || rawLine.contains("EngineCore")
+          || (rawLine.length() > 20 && VLLM_HEADER.matcher(rawLine).lookingAt());
+    }
+    if (!deepspeed) {
+      deepspeed = rawLine.contains("eepspeed") || rawLine.contains("eepSpeed") || rawLine.contains("EEPSPEED")
+          || rawLine.contains("see_memory_usage") || rawLine.contains("Max_MA ");
+    }
+    if (!bitsandbytes) {
+      bitsandbytes = rawLine.contains("itsandbytes") || rawLine.contains("ITSANDBYTES") || rawLine.contains("bnb.");
+    }
+    if (!jax) {
+      jax = rawLine.contains("jax") || rawLine.contains("XlaRuntimeError");
+    }
+    if (!tensorflow) {
+      tensorflow = rawLine.contains("ensorflow") || rawLine.contains("ENSORFLOW") || rawLine.contains("ensorFlow");
+    }
   }
 
   /** The wrapper that made a PyTorch CUDA allocation fail, or plain PyTorch. */

@@ -70,16 +70,21 @@ record Trigger(ReportKind kind, Framework framework, Pattern pattern) {
 
   /**
    * A cheap pre-filter so a multi-GB log is not run through a dozen regexes per line: every
-   * trigger contains one of these words (case as printed).
+   * trigger contains one of these substrings (case as printed). Ordinary lines that merely talk
+   * about memory ("memory_allocated 38.1 GiB") do not pass.
    */
   private static boolean mayContainTrigger(String line) {
-    return line.contains("emory")
-        || line.contains("OOM")
+    return line.contains("out of memory")
+        || line.contains("Out of memory")
+        || line.contains("to allocate")
         || line.contains("ALLOC_FAILED")
-        || line.contains("xhausted")
-        || line.contains("EXHAUSTED")
-        || line.contains("allocate")
-        || line.contains("in-use chunks");
+        || line.contains("RESOURCE_EXHAUSTED")
+        || line.contains("Resource exhausted")
+        || line.contains("Free memory on device")
+        || line.contains("memory for the cache blocks")
+        || line.contains("available KV cache memory")
+        || line.contains("in-use chunks")
+        || line.contains("OOM when");
   }
 
   private static Trigger t(ReportKind kind, Framework framework, String regex) {
