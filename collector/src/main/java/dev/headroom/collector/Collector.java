@@ -3,6 +3,7 @@ package dev.headroom.collector;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.headroom.analyzer.detect.RunPrediction;
 import dev.headroom.analyzer.model.Observation;
+import dev.headroom.analyzer.model.RunSpecDeclared;
 import dev.headroom.collector.alert.AlertEngine;
 import dev.headroom.collector.alert.AlertListener;
 import dev.headroom.collector.alert.AlertmanagerSink;
@@ -14,6 +15,7 @@ import dev.headroom.collector.http.DashboardRoutes;
 import dev.headroom.collector.http.HttpApiServer;
 import dev.headroom.collector.ingest.IngestConfig;
 import dev.headroom.collector.ingest.IngestServer;
+import dev.headroom.collector.runs.RunDeclaration;
 import dev.headroom.collector.runs.RunObservationListener;
 import dev.headroom.collector.runs.RunPredictor;
 import dev.headroom.collector.runs.RunRegistry;
@@ -148,6 +150,7 @@ public final class Collector implements Closeable {
     RecordedDeliveryLedger ledger = new RecordedDeliveryLedger();
     List<StoredRun> stored = catalog.loadRuns();
     stored.forEach(registry::restore);
+    catalog.loadDeclarations().forEach(registry::restore);
     long replayed = 0;
     Path root = recordings.directory();
     List<Path> agentDirs;
@@ -214,7 +217,11 @@ public final class Collector implements Closeable {
   /** Keeps the catalog in step with the registry's runs. */
   private final class CatalogListener implements RunObservationListener {
     @Override
-    public void onRunObservation(AgentIdentity from, long sequence, Observation observation, List<String> runIds) {}
+    public void onRunObservation(AgentIdentity from, long sequence, Observation observation, List<String> runIds) {
+      if (observation instanceof RunSpecDeclared declared && !runIds.isEmpty()) {
+        catalog.saveDeclaration(new RunDeclaration(runIds.get(0), from.agentId(), from.hostname(), declared.pid()));
+      }
+    }
 
     @Override
     public void onRunChanged(RunView run) {

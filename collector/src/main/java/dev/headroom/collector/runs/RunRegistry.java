@@ -306,6 +306,20 @@ public final class RunRegistry implements ObservationListener {
     }
   }
 
+  /** Brings back who declared a run (before ingest starts, after {@link #restore(StoredRun)}). */
+  public void restore(RunDeclaration declaration) {
+    Run run = runs.get(declaration.runId());
+    if (run == null) {
+      return; // its run was merged away or removed
+    }
+    if (declaration.pid() == 0) {
+      agentRuns.put(declaration.agentId(), declaration.runId());
+    } else {
+      processRuns.put(new HostPid(declaration.hostname(), declaration.pid()), declaration.runId());
+      run.addPid(declaration.pid());
+    }
+  }
+
   private Run runOrCreateQuietly(StoredRun stored) {
     return runs.computeIfAbsent(
         stored.runId(),

@@ -7,6 +7,7 @@ import dev.headroom.analyzer.alert.AlertKey;
 import dev.headroom.analyzer.alert.AlertKind;
 import dev.headroom.analyzer.alert.Condition;
 import dev.headroom.analyzer.alert.Severity;
+import dev.headroom.collector.runs.RunDeclaration;
 import dev.headroom.collector.runs.RunKeySource;
 import dev.headroom.collector.runs.StoredGpu;
 import dev.headroom.collector.runs.StoredRun;
@@ -76,6 +77,11 @@ public final class CatalogStore implements Closeable {
             + " subject TEXT NOT NULL, raised_at TEXT NOT NULL, hostname TEXT NOT NULL, gpu_uuid TEXT,"
             + " severity TEXT NOT NULL, explanation TEXT NOT NULL, suggested_action TEXT NOT NULL,"
             + " values_json TEXT NOT NULL, resolved_at TEXT, PRIMARY KEY (kind, run_id, subject, raised_at))");
+        // Who declared which run: the declaration frame may age out of the recordings long before
+        // the run ends, and without it a restarted collector would not know the process's run.
+        s.execute("CREATE TABLE IF NOT EXISTS run_processes (hostname TEXT NOT NULL, pid INTEGER NOT NULL,"
+            + " run_id TEXT NOT NULL, PRIMARY KEY (hostname, pid))");
+        s.execute("CREATE TABLE IF NOT EXISTS run_agents (agent_id TEXT PRIMARY KEY, run_id TEXT NOT NULL)");
         s.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', '" + SCHEMA_VERSION + "')");
       }
       return new CatalogStore(file, c);
@@ -127,9 +133,49 @@ public final class CatalogStore implements Closeable {
     inTransaction(() -> runs.forEach(this::saveRun));
   }
 
+  /** A process declared its run (pid &gt; 0), or an agent declared one for all it sees (pid 0). */
+  public synchronized void saveDeclaration(RunDeclaration declaration) {
+    inTransaction(() -> {
+      String sql = declaration.pid() == 0
+          ? "INSERT OR REPLACE INTO run_agents VALUES (?, ?)"
+          : "INSERT OR REPLACE INTO run_processes VALUES (?, ?, ?)";
+      try (PreparedStatement p = connection.prepareStatement(sql)) {
+        if (declaration.pid() == 0) {
+          p.setString(1, declaration.agentId());
+          p.setString(2, declaration.runId());
+        } else {
+          p.setString(1, declaration.hostname());
+          p.setLong(2, declaration.pid());
+          p.setString(3, declaration.runId());
+        }
+        p.executeUpdate();
+      }
+    });
+  }
+
+  /** Every declaration kept, agents' and processes'. */
+  public synchronized List<RunDeclaration> loadDeclarations() {
+    List<RunDeclaration> out = new ArrayList<>();
+    try (Statement s = connection.createStatement()) {
+      try (ResultSet r = s.executeQuery("SELECT * FROM run_agents ORDER BY agent_id")) {
+        while (r.next()) {
+          out.add(new RunDeclaration(r.getString("run_id"), r.getString("agent_id"), "", 0));
+        }
+      }
+      try (ResultSet r = s.executeQuery("SELECT * FROM run_processes ORDER BY hostname, pid")) {
+        while (r.next()) {
+          out.add(new RunDeclaration(r.getString("run_id"), "", r.getString("hostname"), r.getLong("pid")));
+        }
+      }
+    } catch (SQLException e) {
+      throw new StoreException("cannot read run declarations from " + file, e);
+    }
+    return out;
+  }
+
   public synchronized void removeRun(String runId) {
     inTransaction(() -> {
-      for (String table : List.of("runs", "run_gpus")) {
+      for (String table : List.of("runs", "run_gpus", "run_processes", "run_agents")) {
         try (PreparedStatement p = connection.prepareStatement("DELETE FROM " + table + " WHERE run_id = ?")) {
           p.setString(1, runId);
           p.executeUpdate();

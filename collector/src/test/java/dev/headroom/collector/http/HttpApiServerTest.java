@@ -120,6 +120,21 @@ class HttpApiServerTest {
   }
 
   @Test
+  void promtoolAcceptsTheMetricsExposition() throws Exception {
+    java.nio.file.Path promtool = java.nio.file.Path.of("/usr/bin/promtool");
+    org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isExecutable(promtool),
+        "promtool not installed (Debian package prometheus); CI installs it");
+    byte[] body = get("/metrics").body();
+    Process check = new ProcessBuilder(promtool.toString(), "check", "metrics").redirectErrorStream(true).start();
+    try (var in = check.getOutputStream()) {
+      in.write(body);
+    }
+    String report = new String(check.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(check.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(check.exitValue()).as(report).isZero();
+  }
+
+  @Test
   void anythingButGetIsRefused() throws Exception {
     var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.address().getPort() + "/api/runs"))
         .POST(HttpRequest.BodyPublishers.ofString("x")).build();

@@ -23,28 +23,21 @@ final class FrameworkContext {
   private boolean jax;
   private boolean tensorflow;
 
-  /**
-   * Plain substring checks, not regexes: this runs on every line of a multi-GB log, and an
-   * unanchored regex costs microseconds per line. Each flag is checked only until it is set.
-   */
-  void observe(String rawLine) {
-    if (!vllm) {
-      vllm = rawLine.contains("vllm") || rawLine.contains("vLLM") || rawLine.contains("EngineCore")
-          || (rawLine.length() > 20 && VLLM_HEADER.matcher(rawLine).lookingAt());
-    }
-    if (!deepspeed) {
-      deepspeed = rawLine.contains("eepspeed") || rawLine.contains("eepSpeed") || rawLine.contains("EEPSPEED")
-          || rawLine.contains("see_memory_usage") || rawLine.contains("Max_MA ");
-    }
-    if (!bitsandbytes) {
-      bitsandbytes = rawLine.contains("itsandbytes") || rawLine.contains("ITSANDBYTES") || rawLine.contains("bnb.");
-    }
-    if (!jax) {
-      jax = rawLine.contains("jax") || rawLine.contains("XlaRuntimeError");
-    }
-    if (!tensorflow) {
-      tensorflow = rawLine.contains("ensorflow") || rawLine.contains("ENSORFLOW") || rawLine.contains("ensorFlow");
-    }
+  /** Flags already set, so {@link LineMarks#scan} need not look for them again. */
+  int known() {
+    return (vllm ? LineMarks.VLLM : 0) | (deepspeed ? LineMarks.DEEPSPEED : 0)
+        | (bitsandbytes ? LineMarks.BITSANDBYTES : 0) | (jax ? LineMarks.JAX : 0)
+        | (tensorflow ? LineMarks.TENSORFLOW : 0);
+  }
+
+  /** Records the framework marks {@link LineMarks#scan} found in {@code rawLine}. */
+  void observe(String rawLine, int marks) {
+    vllm = vllm || (marks & LineMarks.VLLM) != 0
+        || (rawLine.length() > 20 && VLLM_HEADER.matcher(rawLine).lookingAt());
+    deepspeed = deepspeed || (marks & LineMarks.DEEPSPEED) != 0;
+    bitsandbytes = bitsandbytes || (marks & LineMarks.BITSANDBYTES) != 0;
+    jax = jax || (marks & LineMarks.JAX) != 0;
+    tensorflow = tensorflow || (marks & LineMarks.TENSORFLOW) != 0;
   }
 
   /** The wrapper that made a PyTorch CUDA allocation fail, or plain PyTorch. */

@@ -9,6 +9,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.Consumer;
 
@@ -89,8 +90,9 @@ public final class OomLogScanner {
     }
 
     void accept(long lineNo, String raw) {
-      context.observe(raw);
-      var hit = Trigger.find(raw);
+      int marks = LineMarks.scan(raw, context.known());
+      context.observe(raw, marks);
+      Optional<Trigger.Hit> hit = (marks & LineMarks.TRIGGER) != 0 ? Trigger.find(raw) : Optional.empty();
       if (pending != null) {
         String continuation = LinePrefixes.strip(raw);
         if (hit.isEmpty() && !continuation.isEmpty() && pending.linesLeft > 0) {

@@ -54,11 +54,11 @@ record Trigger(ReportKind kind, Framework framework, Pattern pattern) {
   /** A trigger found in a line, where its phrase starts, and the phrase as matched. */
   record Hit(Trigger trigger, int start, String phrase) {}
 
-  /** The first trigger (in list order) whose phrase occurs in {@code line}. */
+  /**
+   * The first trigger (in list order) whose phrase occurs in {@code line}. Callers check {@link
+   * LineMarks#TRIGGER} first, so most lines never reach these regexes.
+   */
   static Optional<Hit> find(String line) {
-    if (!mayContainTrigger(line)) {
-      return Optional.empty();
-    }
     for (Trigger t : ALL) {
       Matcher m = t.pattern.matcher(line);
       if (m.find()) {
@@ -66,25 +66,6 @@ record Trigger(ReportKind kind, Framework framework, Pattern pattern) {
       }
     }
     return Optional.empty();
-  }
-
-  /**
-   * A cheap pre-filter so a multi-GB log is not run through a dozen regexes per line: every
-   * trigger contains one of these substrings (case as printed). Ordinary lines that merely talk
-   * about memory ("memory_allocated 38.1 GiB") do not pass.
-   */
-  private static boolean mayContainTrigger(String line) {
-    return line.contains("out of memory")
-        || line.contains("Out of memory")
-        || line.contains("to allocate")
-        || line.contains("ALLOC_FAILED")
-        || line.contains("RESOURCE_EXHAUSTED")
-        || line.contains("Resource exhausted")
-        || line.contains("Free memory on device")
-        || line.contains("memory for the cache blocks")
-        || line.contains("available KV cache memory")
-        || line.contains("in-use chunks")
-        || line.contains("OOM when");
   }
 
   private static Trigger t(ReportKind kind, Framework framework, String regex) {
