@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
       PostmortemCommand.class,
       CollectorCommand.class,
       PredictCommand.class,
+      DemoCommand.class,
     })
 public final class Headroom implements Runnable {
 

@@ -81,6 +81,26 @@ class CollectorRestartTest {
   }
 
   @Test
+  void aProcessKeepsItsDeclaredRunAfterARestartEvenWhenRetentionDeletedTheDeclaration() throws Exception {
+    AgentIdentity node = agent("node-d");
+    try (Collector collector = Collector.start(config(), PREDICTOR, Clock.systemUTC())) {
+      collector.registry().onObservation(node, 1, new RunSpecDeclared(T0, "declared-once", 555, "{}"));
+      collector.registry().onObservation(node, 2, report("node-d", GPU, 0, T0.plusSeconds(5), 30 * GIB, 555));
+    }
+    try (var files = java.nio.file.Files.walk(dataDir.resolve("recordings"))) {
+      for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        java.nio.file.Files.delete(p); // as if retention had aged every segment out
+      }
+    }
+    try (Collector collector = Collector.start(config(), PREDICTOR, Clock.systemUTC())) {
+      collector.registry().onObservation(node, 3, report("node-d", GPU, 0, T0.plusSeconds(10), 31 * GIB, 555));
+      assertThat(collector.registry().runs()).extracting(RunView::runId).containsExactly("declared-once");
+      assertThat(collector.registry().run("declared-once").orElseThrow().gpus().get(0).peakUsedBytes())
+          .isEqualTo(31 * GIB);
+    }
+  }
+
+  @Test
   void aCleanCloseFlushesPeaksToTheCatalog() throws Exception {
     try (Collector collector = Collector.start(config(), PREDICTOR, Clock.systemUTC())) {
       collector.registry().onObservation(agent("node-c"), 1, report("node-c", GPU, 0, T0, 30 * GIB, 99));

@@ -70,7 +70,8 @@ final class DemoFleet implements AutoCloseable {
    * @param version written into the agents' hellos
    */
   static DemoFleet start(Scenario scenario, DemoPace pace, Path workDir, String version) throws IOException {
-    SimulationClock simulation = new CompressedClock(InstantSource.system(), pace.speed(), scenario.startAt().toDuration());
+    HeldWall wall = new HeldWall(InstantSource.system());
+    SimulationClock simulation = new CompressedClock(wall, pace.speed(), scenario.startAt().toDuration());
     Clock clock = new SimulationTimeClock(simulation);
     String token = readToken(writeToken(workDir.resolve("agent.token")));
     CollectorConfig config = new CollectorConfig(
@@ -90,6 +91,7 @@ final class DemoFleet implements AutoCloseable {
     collector.addAlertListener(alerts);
     collector.registry().addListener(ooms);
 
+    wall.release(); // simulated time starts now, with the collector up and the agents about to start
     List<SimulatedNvml> hosts = SimulatedNvml.openAll(scenario, simulation);
     List<Agent> agents = new ArrayList<>();
     try {

@@ -8,8 +8,8 @@ import java.time.Duration;
 /**
  * How fast the demo's simulated time runs, and the settings that follow from it.
  *
- * <p>The samplers tick on the wall clock but stamp simulated instants, so at 60× one tick every
- * 100 ms wall closes a report covering 6 simulated seconds. Silence thresholds are judged in
+ * <p>The samplers tick on the wall clock but stamp simulated instants: at 60× they read 120 times
+ * a wall second (every half simulated second) and close a report every 6 simulated seconds. Silence thresholds are judged in
  * simulated time too: left at their production values (3 report intervals, 15 s) they would allow
  * only about 0.3 s of wall time at any speed, and one garbage-collection pause on a busy laptop
  * would raise "agent silent". They are stretched here to {@link #WALL_SILENCE} of wall time.
@@ -19,8 +19,12 @@ import java.time.Duration;
  */
 public record DemoPace(double speed, Duration wallDuration) {
 
-  /** Sampler ticks per wall second. */
-  static final double SAMPLER_TICKS_PER_SECOND = 10;
+  /** Sampler reads per wall second at least (what a real agent does at 1×)... */
+  static final double MIN_SAMPLING_HZ = 10;
+  /** ... and at most, to leave the CPU to the rest of the demo. */
+  static final double MAX_SAMPLING_HZ = 200;
+  /** Reports per wall second per GPU: enough for a smooth view, few enough for a laptop. */
+  static final double REPORTS_PER_WALL_SECOND = 10;
   /** Wall-clock silence that counts as an agent gone quiet. */
   static final Duration WALL_SILENCE = Duration.ofSeconds(5);
   /** Simulated time between two simulated reporter posts, when the wall clock allows it. */
@@ -47,15 +51,23 @@ public record DemoPace(double speed, Duration wallDuration) {
     return Duration.ofNanos(Math.round(wall.toNanos() * speed));
   }
 
-  /** 10 ticks per wall second; a report per tick at 10× and more, every simulated second below. */
-  SamplerSettings sampler() {
-    return SamplerSettings.of(SAMPLER_TICKS_PER_SECOND, Duration.ofSeconds(1));
+  /**
+   * Reads per wall second: two per simulated second where the CPU allows, so the per-step
+   * sawtooth is sampled at many phases and each report's maximum comes close to the real peak
+   * (one read per report would catch a random point of the tooth and hide a crossing of 90 %).
+   */
+  double samplingHz() {
+    return Math.max(MIN_SAMPLING_HZ, Math.min(MAX_SAMPLING_HZ, 2 * speed));
   }
 
-  /** Simulated time one report covers: a tick's worth, at least the 1 s report interval. */
+  /** Simulated time one report covers: {@link #REPORTS_PER_WALL_SECOND} a wall second, at least 1 s. */
   Duration simulatedReportSpan() {
-    Duration perTick = simulated(Duration.ofNanos(Math.round(1e9 / SAMPLER_TICKS_PER_SECOND)));
-    return perTick.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : perTick;
+    Duration span = simulated(Duration.ofNanos(Math.round(1e9 / REPORTS_PER_WALL_SECOND)));
+    return span.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : span;
+  }
+
+  SamplerSettings sampler() {
+    return SamplerSettings.of(samplingHz(), simulatedReportSpan());
   }
 
   /** Wall time between two posts of the simulated reporters (allocator samples, step marks). */

@@ -68,8 +68,8 @@ final class FleetTable {
     List<String> out = new ArrayList<>();
     out.add(String.format(Locale.ROOT, "headroom demo | %s | simulated %s of %s (%sx speed)", s.scenarioName(),
         clock(s.simulatedElapsed()), clock(s.simulatedTotal()), number(s.speed())));
-    out.add(String.format(Locale.ROOT, "%-10s %-18s %-" + RUN_WIDTH + "s %17s %5s %-12s %7s %9s  %s", "HOST", "GPU",
-        "RUN", "USED / USABLE", "", "", "PEAK", "PREDICTED", "STATE"));
+    out.add(String.format(Locale.ROOT, "%-10s %-18s %-" + RUN_WIDTH + "s %-30s %7s %9s  %s", "HOST", "GPU", "RUN",
+        "USED / USABLE GiB", "PEAK", "PREDICTED", "STATE"));
     List<Row> rows = rows(s);
     for (Row r : rows) {
       out.add(line(r, color));
@@ -85,10 +85,11 @@ final class FleetTable {
     GpuView g = r.gpu();
     String predicted = r.run().prediction().map(PredictedPeaks::deviceBytes).map(b -> gib(b)).orElse("-");
     String state = color ? paint(r.state(), r.crashed() ? GpuLevel.DANGER : r.level()) : r.state();
-    return String.format(Locale.ROOT, "%-10s %-18s %-" + RUN_WIDTH + "s %17s %4.0f%% %-12s %7s %9s  %s",
+    String used = String.format(Locale.ROOT, "%5s / %5s %4.0f%% %s", gib(g.lastUsedBytes()), gib(g.usableBytes()),
+        g.lastRatio() * 100, bar(g.lastRatio()));
+    return String.format(Locale.ROOT, "%-10s %-18s %-" + RUN_WIDTH + "s %-30s %7s %9s  %s",
         cut(g.hostname(), 10), cut(g.index() + " " + shortName(g.name()), 18), cut(r.run().runId(), RUN_WIDTH),
-        gib(g.lastUsedBytes()) + " / " + gib(g.usableBytes()) + " GiB", g.lastRatio() * 100, bar(g.lastRatio()),
-        gib(g.peakUsedBytes()), predicted, state);
+        used, gib(g.peakUsedBytes()), predicted, state);
   }
 
   /** Level, then what else is wrong on the GPU: crash, alerts with their key number. */

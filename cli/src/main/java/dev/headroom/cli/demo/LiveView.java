@@ -4,8 +4,10 @@ import dev.headroom.analyzer.alert.AlertEvent;
 import dev.headroom.nvml.sim.SimulationClock;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -105,16 +107,21 @@ final class LiveView {
     out.flush();
   }
 
+  /** New alerts and crashes, in simulated-time order (they come from two queues). */
   private List<String> takeEvents() {
-    List<String> fresh = new ArrayList<>();
+    List<Map.Entry<Instant, String>> fresh = new ArrayList<>();
     for (AlertEvent e : alerts.drain()) {
-      fresh.add(AlertText.line(e, simulation));
+      Instant at = e instanceof AlertEvent.Resolved ? e.alert().resolvedAt().orElse(e.alert().raisedAt())
+          : e.alert().raisedAt();
+      fresh.add(Map.entry(at, AlertText.line(e, simulation)));
     }
     for (OomWatch.Crash c : ooms.drain()) {
-      fresh.add(AlertText.crash(c, simulation));
+      fresh.add(Map.entry(c.at(), AlertText.crash(c, simulation)));
     }
-    events.addAll(fresh);
-    return fresh;
+    fresh.sort(Map.Entry.comparingByKey());
+    List<String> lines = fresh.stream().map(Map.Entry::getValue).toList();
+    events.addAll(lines);
+    return lines;
   }
 
   private void redraw() {

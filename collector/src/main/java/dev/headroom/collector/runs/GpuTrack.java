@@ -13,9 +13,10 @@ import java.util.Set;
 /** The mutable state of one GPU within one run; guarded by the owning {@link Run}'s monitor. */
 final class GpuTrack {
   final String uuid;
-  private String hostname;
-  private int index;
-  private String name;
+  // Known once a device report arrived; an allocator sample can come first.
+  private String hostname = "";
+  private int index = -1;
+  private String name = "unknown GPU";
   private long totalBytes;
   private long usableBytes;
   private double lastRatio;

@@ -50,14 +50,17 @@ public final class RunRecordings implements RunObservationListener, Closeable {
   private final RetentionPolicy retention;
   private final InstantSource clock;
   private final Map<Path, OpenWriter> writers = new ConcurrentHashMap<>();
+  private final Map<WriterKey, OpenWriter> byKey = new ConcurrentHashMap<>();
 
   private static final class OpenWriter {
+    final Path directory;
     final RollingRecordingWriter writer;
     volatile Instant lastWrite;
     /** Written since the last force. */
     volatile boolean dirty;
 
-    OpenWriter(RollingRecordingWriter writer, Instant now) {
+    OpenWriter(Path directory, RollingRecordingWriter writer, Instant now) {
+      this.directory = directory;
       this.writer = writer;
       this.lastWrite = now;
     }
@@ -78,15 +81,30 @@ public final class RunRecordings implements RunObservationListener, Closeable {
   public void onRunObservation(AgentIdentity from, long sequence, Observation observation, List<String> runIds) {
     try {
       if (runIds.isEmpty()) {
-        writer(hostDirectory(from.hostname()), from).writer.append(sequence, observation);
+        writer(new WriterKey(true, from.hostname(), from.agentId(), from.bootId()), from).append(sequence, observation);
         return;
       }
       for (String runId : runIds) {
-        writer(runDirectory(runId), from).writer.append(sequence, observation);
+        writer(new WriterKey(false, runId, from.agentId(), from.bootId()), from).append(sequence, observation);
       }
     } catch (IOException e) {
       throw new StoreException("cannot record a frame of " + from.agentId() + " in " + directory + ": " + e.getMessage(), e);
     }
+  }
+
+  /** The writer of one (run or host, agent life): looked up per frame, so no path work on a hit. */
+  private record WriterKey(boolean host, String name, String agentId, String bootId) {}
+
+  private RollingRecordingWriter writer(WriterKey key, AgentIdentity from) throws IOException {
+    OpenWriter cached = byKey.get(key);
+    if (cached != null && writers.get(cached.directory) == cached) {
+      cached.lastWrite = clock.instant();
+      cached.dirty = true;
+      return cached.writer;
+    }
+    OpenWriter open = writer(key.host() ? hostDirectory(key.name()) : runDirectory(key.name()), from);
+    byKey.put(key, open);
+    return open.writer;
   }
 
   private OpenWriter writer(Path runDirectory, AgentIdentity from) throws IOException {
@@ -102,7 +120,7 @@ public final class RunRecordings implements RunObservationListener, Closeable {
             long segment = Math.max(4096, Math.min(MAX_SEGMENT_BYTES, total / 4));
             // The writer never forces by itself: with thousands of writers an fsync on the ingest
             // thread every few seconds each would stall ingest; forceDirty() does it off that path.
-            return new OpenWriter(new RollingRecordingWriter(d, identity,
+            return new OpenWriter(d, new RollingRecordingWriter(d, identity,
                 new RecordingLimits(total, segment, NEVER_BY_ITSELF), clock), clock.instant());
           } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -196,6 +214,7 @@ public final class RunRecordings implements RunObservationListener, Closeable {
     for (var entry : writers.entrySet()) {
       if (Duration.between(entry.getValue().lastWrite, now).compareTo(retention.idleWriterTimeout()) > 0
           && writers.remove(entry.getKey(), entry.getValue())) {
+        byKey.values().removeIf(w -> w == entry.getValue());
         entry.getValue().writer.close();
       }
     }
@@ -283,6 +302,7 @@ public final class RunRecordings implements RunObservationListener, Closeable {
       }
     }
     writers.clear();
+    byKey.clear();
     if (first != null) {
       throw first;
     }

@@ -10,6 +10,7 @@ import dev.headroom.analyzer.alert.AlertKey;
 import dev.headroom.analyzer.alert.AlertKind;
 import dev.headroom.analyzer.alert.Condition;
 import dev.headroom.analyzer.alert.Severity;
+import dev.headroom.collector.runs.RunDeclaration;
 import dev.headroom.collector.runs.RunKeySource;
 import dev.headroom.collector.runs.StoredGpu;
 import dev.headroom.collector.runs.StoredRun;
@@ -65,6 +66,20 @@ class CatalogStoreTest {
     try (CatalogStore store = CatalogStore.open(file)) {
       assertThat(store.recentAlerts(10)).containsExactly(resolved);
       assertThat(store.recentAlerts(10).get(0).values()).containsEntry("slopeBytesPerMinute", 2.097152E7);
+    }
+  }
+
+  @Test
+  void declarationsOfAgentsAndProcessesComeBackAndGoWithTheirRun() throws IOException {
+    try (CatalogStore store = CatalogStore.open(dir.resolve("catalog.db"))) {
+      store.saveRun(run(GIB));
+      store.saveDeclaration(new RunDeclaration("ft-llama", "agent-a", "node-a", 0));
+      store.saveDeclaration(new RunDeclaration("ft-llama", "agent-a", "node-a", 4242));
+      assertThat(store.loadDeclarations()).containsExactly(
+          new RunDeclaration("ft-llama", "agent-a", "", 0),
+          new RunDeclaration("ft-llama", "", "node-a", 4242));
+      store.removeRun("ft-llama");
+      assertThat(store.loadDeclarations()).isEmpty();
     }
   }
 

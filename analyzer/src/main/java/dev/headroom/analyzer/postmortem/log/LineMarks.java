@@ -50,20 +50,28 @@ final class LineMarks {
       new Mark("ensorFlow", TENSORFLOW),
       new Mark("ENSORFLOW", TENSORFLOW));
 
-  /** Marks by their first character (all marks start with ASCII). */
-  private static final Mark[][] BY_FIRST_CHAR = new Mark[128][];
+  /**
+   * Marks by their first two characters (folded into 12 bits; collisions only cost a failed
+   * {@code startsWith}). Two characters, not one: single letters like 'e' or 't' start a mark
+   * candidate at almost every position of an English log line.
+   */
+  private static final Mark[][] BY_FIRST_TWO = new Mark[1 << 12][];
 
   static {
     List<List<Mark>> table = new ArrayList<>();
-    for (int i = 0; i < 128; i++) {
+    for (int i = 0; i < BY_FIRST_TWO.length; i++) {
       table.add(new ArrayList<>());
     }
     for (Mark m : MARKS) {
-      table.get(m.literal().charAt(0)).add(m);
+      table.get(key(m.literal().charAt(0), m.literal().charAt(1))).add(m);
     }
-    for (int i = 0; i < 128; i++) {
-      BY_FIRST_CHAR[i] = table.get(i).isEmpty() ? null : table.get(i).toArray(new Mark[0]);
+    for (int i = 0; i < BY_FIRST_TWO.length; i++) {
+      BY_FIRST_TWO[i] = table.get(i).isEmpty() ? null : table.get(i).toArray(new Mark[0]);
     }
+  }
+
+  private static int key(char a, char b) {
+    return ((a & 0x3f) << 6) | (b & 0x3f);
   }
 
   private LineMarks() {}
@@ -71,13 +79,9 @@ final class LineMarks {
   /** The bits of every mark in {@code line}, leaving out those already in {@code ignore}. */
   static int scan(String line, int ignore) {
     int found = 0;
-    int n = line.length();
-    for (int i = 0; i < n; i++) {
-      char c = line.charAt(i);
-      if (c >= 128) {
-        continue;
-      }
-      Mark[] candidates = BY_FIRST_CHAR[c];
+    int last = line.length() - 1;
+    for (int i = 0; i < last; i++) {
+      Mark[] candidates = BY_FIRST_TWO[key(line.charAt(i), line.charAt(i + 1))];
       if (candidates == null) {
         continue;
       }

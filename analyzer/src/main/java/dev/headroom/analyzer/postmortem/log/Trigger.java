@@ -33,7 +33,7 @@ record Trigger(ReportKind kind, Framework framework, Pattern pattern) {
               ReportKind.VLLM_KV_CACHE,
               Framework.VLLM,
               "No available memory for the cache blocks"
-                  + "|KV cache is needed, which is larger than the available KV cache memory"),
+                  + "|larger than the available KV cache memory"),
           t(
               ReportKind.XLA_RESOURCE_EXHAUSTED,
               Framework.JAX,

@@ -1,0 +1,178 @@
+package dev.headroom.cli.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.headroom.cli.Headroom;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * A real Prometheus (Debian package {@code prometheus}) scrapes a real agent on a simulated node
+ * every second and loads the rules that {@code headroom collector --print-prometheus-rules}
+ * prints: the target is up, the {@code headroom_} series are there with the simulated values,
+ * every rule evaluates without error, the danger rule matches the hot GPU and only it, and every
+ * metric the sample Grafana dashboard charts exists. Skipped only when Prometheus is not installed.
+ */
+class PrometheusScrapeE2ETest {
+  private static final String HOT_GPU = "GPU-e2e5c0a1-0000-4000-8000-000000000002";
+  private static final String HEALTHY_GPU = "GPU-e2e5c0a1-0000-4000-8000-000000000001";
+  private static final Duration WAIT = Duration.ofSeconds(40);
+
+  @TempDir Path dir;
+  private final JsonPoller poller = new JsonPoller();
+
+  static Optional<Path> prometheus() {
+    return ExternalPeer.binary(List.of("/usr/bin/prometheus", "/usr/local/bin/prometheus"), List.of("prometheus"));
+  }
+
+  @Test
+  @Timeout(120)
+  void prometheusScrapesTheAgentAndEvaluatesTheGeneratedRules() throws Exception {
+    Optional<Path> binary = prometheus();
+    assumeTrue(binary.isPresent(), "Prometheus not installed: apt-get install -y prometheus (.ci/run installs it)");
+
+    Path rules = Files.writeString(dir.resolve("headroom-rules.yml"), printedRules());
+    try (SimulatedNode node = SimulatedNode.start(SimulatedNode.scenario("scrape-node.yaml"), Optional.empty(),
+        dir.resolve("buffer"))) {
+      int port = ExternalPeer.freeLoopbackPort();
+      Path config = Files.writeString(dir.resolve("prometheus.yml"), """
+          global:
+            scrape_interval: 1s
+            evaluation_interval: 1s
+          rule_files:
+            - %s
+          scrape_configs:
+            - job_name: headroom-agent
+              static_configs:
+                - targets: ["127.0.0.1:%d"]
+          """.formatted(rules, node.metricsPort()));
+      try (ExternalPeer prometheus = ExternalPeer.start("prometheus", List.of(binary.get().toString(),
+          "--config.file=" + config, "--storage.tsdb.path=" + dir.resolve("tsdb"),
+          "--web.listen-address=127.0.0.1:" + port), port, "/-/ready", dir)) {
+        URI api = prometheus.baseUrl();
+
+        JsonNode targets = poller.await(api.resolve("/api/v1/targets"), WAIT, "the agent target to be up",
+            t -> StreamSupport.stream(t.path("data").path("activeTargets").spliterator(), false)
+                .anyMatch(x -> "up".equals(x.path("health").asText())), prometheus::log);
+        JsonNode target = targets.path("data").path("activeTargets").get(0);
+        assertThat(target.path("labels").path("job").asText()).isEqualTo("headroom-agent");
+        assertThat(target.path("scrapeUrl").asText()).isEqualTo("http://127.0.0.1:" + node.metricsPort() + "/metrics");
+        assertThat(target.path("lastError").asText()).isEmpty();
+
+        JsonNode used = poller.await(query(api, "headroom_gpu_memory_used_bytes"), WAIT, "both GPUs' used memory",
+            q -> q.path("data").path("result").size() == 2, prometheus::log);
+        double hotUsedGiB = valueFor(used, HOT_GPU) / (1L << 30);
+        assertThat(hotUsedGiB).as("the hot GPU's simulated 75 GiB").isBetween(74.9, 75.1);
+        assertThat(valueFor(used, HEALTHY_GPU) / (1L << 30)).as("30 GiB plus a 0-4 GiB sawtooth").isBetween(29.9, 34.1);
+        JsonNode ratio = get(query(api, "headroom_gpu_memory_used_peak_ratio"));
+        assertThat(valueFor(ratio, HOT_GPU)).as("75 GiB of 78.8 GiB usable").isBetween(0.94, 0.96);
+        JsonNode host = get(query(api, "headroom_gpu_memory_used_bytes"));
+        assertThat(host.path("data").path("result").get(0).path("metric").has("gpu_uuid")).isTrue();
+
+        JsonNode loaded = poller.await(api.resolve("/api/v1/rules"), WAIT, "every rule evaluated without error",
+            r -> allRules(r).size() >= 8 && allRules(r).stream().allMatch(x -> "ok".equals(x.path("health").asText())),
+            prometheus::log);
+        Set<String> names = new TreeSet<>();
+        for (JsonNode rule : allRules(loaded)) {
+          names.add(rule.path("name").asText());
+          assertThat(rule.path("lastError").asText()).as(rule.path("name").asText()).isEmpty();
+        }
+        assertThat(loaded.path("data").path("groups").get(0).path("name").asText()).isEqualTo("headroom");
+        assertThat(names).contains("HeadroomDanger", "HeadroomLeak", "HeadroomFragmentation",
+            "HeadroomDeadProcessMemory", "HeadroomXidError", "HeadroomGpuLost", "HeadroomAgentSilent");
+
+        JsonNode alerts = poller.await(api.resolve("/api/v1/alerts"), WAIT, "the danger rule to match the hot GPU",
+            a -> dangerAlerts(a).stream().anyMatch(x -> HOT_GPU.equals(x.path("labels").path("gpu_uuid").asText())),
+            prometheus::log);
+        assertThat(dangerAlerts(alerts)).as("only the hot GPU is in danger").hasSize(1);
+        JsonNode danger = dangerAlerts(alerts).get(0);
+        assertThat(danger.path("state").asText()).isIn("pending", "firing");
+        assertThat(danger.path("labels").path("severity").asText()).isEqualTo("critical");
+        assertThat(danger.path("labels").path("instance").asText()).isEqualTo("127.0.0.1:" + node.metricsPort());
+        assertThat(danger.path("annotations").path("summary").asText()).contains(HOT_GPU).contains("of usable memory");
+
+        // The sample dashboard charts only metrics a real scrape has.
+        for (String metric : dashboardMetrics()) {
+          JsonNode series = get(query(api, "count(" + metric + ")"));
+          assertThat(series.path("data").path("result").size())
+              .as("samples/deploy/grafana/headroom-dashboard.json charts %s, which Prometheus should have", metric)
+              .isEqualTo(1);
+        }
+      }
+    }
+  }
+
+  /** What {@code headroom collector --print-prometheus-rules} prints. */
+  static String printedRules() {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cl = Headroom.newCommandLine();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    int status = cl.execute("collector", "--print-prometheus-rules");
+    assertThat(status).as(err.toString()).isZero();
+    return out.toString();
+  }
+
+  /** The {@code headroom_} metric names in the sample dashboard's queries. */
+  static Set<String> dashboardMetrics() throws Exception {
+    String json = Files.readString(RepoFiles.find("samples/deploy/grafana/headroom-dashboard.json"));
+    Matcher m = Pattern.compile("headroom_[a-z0-9_]+").matcher(json);
+    Set<String> names = new TreeSet<>();
+    while (m.find()) {
+      names.add(m.group());
+    }
+    assertThat(names).as("the dashboard queries headroom_ metrics").hasSizeGreaterThan(5);
+    return names;
+  }
+
+  private JsonNode get(URI url) throws Exception {
+    JsonNode answer = poller.get(url);
+    assertThat(answer.path("status").asText()).as(url.toString()).isEqualTo("success");
+    return answer;
+  }
+
+  private static URI query(URI api, String promql) {
+    return api.resolve("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
+  }
+
+  private static double valueFor(JsonNode vector, String gpuUuid) {
+    for (JsonNode r : vector.path("data").path("result")) {
+      if (gpuUuid.equals(r.path("metric").path("gpu_uuid").asText())) {
+        return Double.parseDouble(r.path("value").get(1).asText());
+      }
+    }
+    throw new AssertionError("no series for " + gpuUuid + " in " + vector);
+  }
+
+  private static List<JsonNode> allRules(JsonNode rules) {
+    return StreamSupport.stream(rules.path("data").path("groups").spliterator(), false)
+        .flatMap(g -> StreamSupport.stream(g.path("rules").spliterator(), false))
+        .toList();
+  }
+
+  private static List<JsonNode> dangerAlerts(JsonNode alerts) {
+    return StreamSupport.stream(alerts.path("data").path("alerts").spliterator(), false)
+        .filter(a -> "HeadroomDanger".equals(a.path("labels").path("alertname").asText()))
+        .toList();
+  }
+}
