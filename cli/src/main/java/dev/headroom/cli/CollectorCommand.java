@@ -8,6 +8,7 @@ import dev.headroom.collector.alert.PrometheusRules;
 import dev.headroom.collector.runs.AnalyzerRunPredictor;
 import dev.headroom.collector.runs.RegistryPolicy;
 import dev.headroom.collector.store.RetentionPolicy;
+import dev.headroom.protocol.wire.TlsContexts;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -49,6 +50,14 @@ final class CollectorCommand implements Runnable {
       description = "File whose first line is the token agents must present (never give it on the command line). "
           + "Without it any agent that reaches the port is accepted.")
   Path tokenFile;
+
+  @Option(names = "--tls-cert", paramLabel = "PEM",
+      description = "Serve agents over TLS with this certificate chain (PEM); needs --tls-key.")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "PEM",
+      description = "The unencrypted PKCS#8 private key (PEM) of --tls-cert.")
+  Path tlsKey;
 
   @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "/var/tmp/headroom/collector",
       description = "Catalog database (catalog.db), per-run recordings and webhook queues (default: ${DEFAULT-VALUE}).")
@@ -110,8 +119,9 @@ final class CollectorCommand implements Runnable {
     }, "headroom-collector-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     InetSocketAddress httpAddress = collector.httpAddress();
-    out.printf("headroom collector: agents on %s, dashboard http://%s:%d/, data in %s%n",
-        hostPort(collector.ingestAddress()), httpAddress.getHostString(), httpAddress.getPort(), config.dataDir());
+    out.printf("headroom collector: agents on %s%s, dashboard http://%s:%d/, data in %s%n",
+        hostPort(collector.ingestAddress()), config.ingestTls().isPresent() ? " (TLS)" : "",
+        httpAddress.getHostString(), httpAddress.getPort(), config.dataDir());
     if (config.token().isEmpty() && !collector.ingestAddress().getAddress().isLoopbackAddress()) {
       out.println("headroom collector: warning: no --token-file, so any host that reaches the port can send frames");
     }
@@ -157,8 +167,19 @@ final class CollectorCommand implements Runnable {
     RetentionPolicy retention = new RetentionPolicy(Duration.ofDays(retentionDays), retentionMib << 20,
         Math.min(RetentionPolicy.DEFAULT.maxBytesPerWriter(), Math.max(64 * 1024, (retentionMib << 20) / 8)),
         RetentionPolicy.DEFAULT.idleWriterTimeout());
-    return new CollectorConfig(address("--listen", listen), address("--http", http), token, dataDir, hooks, am,
-        policy, detectors, retention, Duration.ofSeconds(2));
+    CollectorConfig config = new CollectorConfig(address("--listen", listen), address("--http", http), token,
+        dataDir, hooks, am, policy, detectors, retention, Duration.ofSeconds(2));
+    if ((tlsCert == null) != (tlsKey == null)) {
+      throw new UserInputException("--tls-cert and --tls-key go together: give both or neither");
+    }
+    if (tlsCert != null) {
+      try {
+        config = config.withIngestTls(TlsContexts.server(tlsCert, tlsKey));
+      } catch (TlsContexts.TlsSetupException e) {
+        throw new UserInputException("--tls-cert/--tls-key: " + e.getMessage());
+      }
+    }
+    return config;
   }
 
   static InetSocketAddress address(String option, String value) {

@@ -7,8 +7,13 @@ import dev.headroom.cli.demo.DemoSettings;
 import dev.headroom.nvml.sim.ScenarioException;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -31,7 +36,7 @@ import picocli.CommandLine.Option;
       "Shows a live view per GPU (run, used / usable, peak, predicted peak, state), prints alerts as they fire, "
           + "serves the dashboard (and opens it), and writes an HTML report with charts at the end.",
       "The default fleet (samples/scenarios/fleet.yaml, bundled in the jar too): a healthy Llama-3-8B QLoRA on a "
-          + "24 GiB GPU, a Mistral-7B full fine-tune that crosses 90 % and dies of OOM, a 70B QLoRA FSDP job with "
+          + "24 GiB GPU, a Mistral-7B full fine-tune that crosses 90 %% and dies of OOM, a 70B QLoRA FSDP job with "
           + "a leaking rank, and a fragmenting allocator."
     })
 final class DemoCommand implements Callable<Integer> {
@@ -65,6 +70,14 @@ final class DemoCommand implements Callable<Integer> {
       description = "After the report, keep the fleet and the dashboard running until Ctrl-C.")
   boolean keepRunning;
 
+  @Option(names = "--alertmanager", paramLabel = "URL",
+      description = "Also send the alerts to this Alertmanager (API v2), e.g. http://127.0.0.1:9093.")
+  String alertmanager;
+
+  @Option(names = "--webhook", paramLabel = "URL",
+      description = "Also POST every raised and resolved alert as JSON to this URL (repeatable).")
+  List<String> webhooks = new ArrayList<>();
+
   @Option(names = "--plain",
       description = "Print the fleet table as plain lines every few seconds instead of redrawing it "
           + "(the default when stdout is not a terminal).")
@@ -78,7 +91,9 @@ final class DemoCommand implements Callable<Integer> {
         "report.html");
     routeLogsBeside(reportFile);
     DemoSettings settings = new DemoSettings(loadScenario(), pace, !noBrowser, reportFile, keepRunning,
-        !plain && onTerminal(), Duration.ofSeconds(10), version());
+        !plain && onTerminal(), Duration.ofSeconds(10), version(),
+        webhooks.stream().map(w -> httpUrl("--webhook", w)).toList(),
+        Optional.ofNullable(alertmanager).map(a -> httpUrl("--alertmanager", a)));
 
     CountDownLatch stop = new CountDownLatch(1);
     CountDownLatch finished = new CountDownLatch(1);
@@ -145,6 +160,19 @@ final class DemoCommand implements Callable<Integer> {
     }
     System.setProperty(key, dir.resolve((dot > 0 ? name.substring(0, dot) : name) + ".log").toString());
     System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
+  }
+
+  private static URI httpUrl(String option, String value) {
+    URI uri;
+    try {
+      uri = new URI(value);
+    } catch (URISyntaxException e) {
+      throw new UserInputException(option + " '" + value + "' is not a URL: " + e.getMessage());
+    }
+    if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+      throw new UserInputException(option + " '" + value + "' must be an http:// or https:// URL with a host");
+    }
+    return uri;
   }
 
   private static boolean onTerminal() {

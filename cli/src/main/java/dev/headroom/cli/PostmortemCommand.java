@@ -50,19 +50,21 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Explain an out-of-memory failure: why it happened (fragmentation, shortage, another process,",
-      "an allocator limit) and what to try next.",
+      "Explain an out-of-memory failure: why it happened (fragmentation, shortage, another"
+          + " process, an allocator limit) and what to try next.",
       "",
       "Each INPUT is recognised by its content:",
-      "  * a training log (plain text or .gz): every OOM report in it (PyTorch CUDA/ROCm/MPS, DeepSpeed,",
-      "    vLLM, bitsandbytes, JAX/XLA, TensorFlow, NCCL, cuBLAS, CuPy), read as a stream, any size;",
-      "  * an allocator snapshot pickle from torch.cuda.memory._dump_snapshot() (read safely: a pickle",
-      "    that asks for any class is refused);",
-      "  * an agent recording directory (or one .hrec segment): peaks per GPU and who held them, the",
-      "    baseline trend, the allocator's own statistics.",
+      "* a training log (plain text or .gz): every OOM report in it (PyTorch CUDA/ROCm/MPS,"
+          + " DeepSpeed, vLLM, bitsandbytes, JAX/XLA, TensorFlow, NCCL, cuBLAS, CuPy), read as a"
+          + " stream, of any size;",
+      "* an allocator snapshot pickle from torch.cuda.memory._dump_snapshot(), read safely: a"
+          + " pickle that asks for any class is refused;",
+      "* an agent recording directory (or one .hrec segment): the peak per GPU and who held it,"
+          + " the baseline trend, the allocator's own statistics, prediction vs observed.",
       "",
-      "Exit status: 0 when every input was analysed, 2 when an input could not be read (the other",
-      "inputs are still analysed and printed)."
+      "Exit status: 0 when every input was analysed; 2 when an input could not be used (the"
+          + " other inputs are still analysed and printed).",
+      ""
     })
 final class PostmortemCommand implements Callable<Integer> {
 
@@ -71,22 +73,21 @@ final class PostmortemCommand implements Callable<Integer> {
 
   @Option(
       names = "--json",
-      description = {
-        "Print JSON, one object per line, instead of the summary. Logs: one object per OOM event with",
-        "exactly source, line, framework, gpu_index, tried_to_allocate_bytes, total_capacity_bytes,",
-        "free_bytes, allocated_by_framework_bytes, reserved_unallocated_bytes, process_count, verdict",
-        "(absent values null, bytes as numbers). Snapshots and recordings: one object each (see",
-        "docs/postmortem.md)."
-      })
+      description =
+          "Print JSON, one object per line, instead of the summary. Logs: one object per OOM"
+              + " event with exactly source, line, framework, gpu_index, tried_to_allocate_bytes,"
+              + " total_capacity_bytes, free_bytes, allocated_by_framework_bytes,"
+              + " reserved_unallocated_bytes, process_count, verdict (absent values null, bytes as"
+              + " numbers). Snapshots and recordings: one object each (docs/postmortem.md).")
   boolean json;
 
   @Option(
       names = "--html",
       paramLabel = "DIR",
-      description = {
-        "Also write a self-contained report into DIR (created if needed): index.html and PNG charts",
-        "(memory over time with the 90% line and capacity, the breakdown at each OOM, fragmentation)."
-      })
+      description =
+          "Also write a self-contained report into DIR (created if needed): index.html and PNG"
+              + " charts (memory over time with the 90%% line and capacity, the breakdown at each"
+              + " OOM, fragmentation).")
   Path htmlDir;
 
   @Option(

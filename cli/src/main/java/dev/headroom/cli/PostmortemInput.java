@@ -55,6 +55,10 @@ enum PostmortemInput {
     if (head.length >= 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b) {
       return GZIP_LOG;
     }
+    if (head.length >= 4 && head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4) {
+      throw new UserInputException(p + ": a zip archive (a torch.save() checkpoint?), not a"
+          + " torch.cuda.memory._dump_snapshot() pickle or a log");
+    }
     String name = p.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
     if (name.endsWith(".pickle") || name.endsWith(".pkl") || name.endsWith(".pck")) {
       // Protocol 0/1 pickles have no 0x80 header; the name is the only hint left.

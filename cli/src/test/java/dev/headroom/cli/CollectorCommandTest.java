@@ -77,10 +77,34 @@ class CollectorCommandTest {
   }
 
   @Test
+  void servesAgentsOverTlsWithAnOpensslCertificateAndExplainsBadTlsFiles() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/openssl")), "no openssl");
+    Path cert = dir.resolve("c.pem");
+    Path key = dir.resolve("k.pem");
+    Process p = new ProcessBuilder("/usr/bin/openssl", "req", "-x509", "-newkey", "ec",
+        "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", key.toString(), "-out", cert.toString(),
+        "-subj", "/CN=localhost", "-days", "1").redirectErrorStream(true).start();
+    p.getInputStream().readAllBytes();
+    assertThat(p.waitFor()).isZero();
+    Result r = run("collector", "--listen", "127.0.0.1:0", "--http", "127.0.0.1:0", "--data-dir",
+        dir.resolve("data").toString(), "--tls-cert", cert.toString(), "--tls-key", key.toString(), "--duration", "1");
+    assertThat(r.status()).as(r.err()).isZero();
+    assertThat(r.out()).contains("(TLS)");
+
+    assertThat(run("collector", "--tls-cert", cert.toString(), "--data-dir", dir.toString()).err())
+        .contains("--tls-cert and --tls-key go together");
+    Result missing = run("collector", "--tls-cert", dir.resolve("nope.pem").toString(), "--tls-key", key.toString(),
+        "--data-dir", dir.toString());
+    assertThat(missing.status()).isEqualTo(2);
+    assertThat(missing.err()).contains("nope.pem");
+  }
+
+  @Test
   void helpExplainsEveryOption() {
     Result r = run("collector", "--help");
     assertThat(r.status()).isZero();
     assertThat(r.out()).contains("--listen", "--http", "--token-file", "--data-dir", "--webhook", "--alertmanager",
-        "--print-prometheus-rules", "--danger-ratio", "--retention-days", "--retention-size", "--duration");
+        "--print-prometheus-rules", "--danger-ratio", "--retention-days", "--retention-size", "--duration",
+        "--tls-cert", "--tls-key");
   }
 }

@@ -140,9 +140,11 @@ class PostmortemCommandTest {
     Files.write(truncated, java.util.Arrays.copyOf(whole, whole.length / 2));
     Path good = resource("030-pytorch.txt");
     Path missing = dir.resolve("nope.log");
+    Path checkpoint = dir.resolve("model.pickle");
+    Files.write(checkpoint, new byte[] {'P', 'K', 3, 4, 20, 0, 0, 0});
 
     Run r = run("postmortem", hostile.toString(), empty.toString(), garbage.toString(), truncated.toString(),
-        missing.toString(), good.toString());
+        missing.toString(), checkpoint.toString(), good.toString());
     assertThat(r.status()).isEqualTo(2);
     assertThat(r.out()).contains(good + ":2");
     assertThat(r.err())
@@ -151,7 +153,8 @@ class PostmortemCommandTest {
         .contains(garbage + ": binary data")
         .contains(truncated.toString())
         .contains(missing + ": no such file or directory")
-        .contains("5 of 6 inputs could not be analysed")
+        .contains(checkpoint + ": a zip archive (a torch.save() checkpoint?)")
+        .contains("6 of 7 inputs could not be analysed")
         .doesNotContain("Exception")
         .doesNotContain("\tat ");
   }

@@ -131,7 +131,7 @@ public final class Collector implements Closeable {
     forcing.scheduleWithFixedDelay(this::forceRecordings, FORCE_SECONDS, FORCE_SECONDS, TimeUnit.SECONDS);
 
     IngestConfig ingestConfig = IngestConfig.loopback(0).withToken(config.token());
-    ingestConfig = new IngestConfig(config.ingestListen(), ingestConfig.token(), ingestConfig.tls(),
+    ingestConfig = new IngestConfig(config.ingestListen(), ingestConfig.token(), config.ingestTls(),
         ingestConfig.maxFrameBytes(), ingestConfig.maxConnections(), ingestConfig.maxFramesPerSecondPerAgent(),
         ingestConfig.helloTimeout(), ingestConfig.collectorVersion());
     try {
@@ -171,6 +171,10 @@ public final class Collector implements Closeable {
           replayed++;
         }
         reader.problems().forEach(p -> log.warn("while restoring {}: {}", agentDir, p));
+      } catch (IOException | RuntimeException e) {
+        // One unreadable recording must not keep the collector (and every other run) down.
+        log.error("cannot replay the recording in {} ({}); its run starts from the catalog only", agentDir,
+            e.getMessage());
       }
     }
     log.info("restored {} run(s) from {} and replayed {} recorded observation(s)", stored.size(), catalog.file(),

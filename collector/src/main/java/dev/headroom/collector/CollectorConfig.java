@@ -3,6 +3,7 @@ package dev.headroom.collector;
 import dev.headroom.analyzer.detect.DetectorConfig;
 import dev.headroom.collector.runs.RegistryPolicy;
 import dev.headroom.collector.store.RetentionPolicy;
+import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
@@ -21,6 +22,7 @@ import java.util.Optional;
  * @param webhooks URLs that get every alert as JSON
  * @param alertmanager Alertmanager's root URL, when alerts should go there
  * @param flushInterval how often run peaks are written to the catalog and silence is judged
+ * @param ingestTls the ingest server's TLS context; empty for plain TCP
  */
 public record CollectorConfig(
     InetSocketAddress ingestListen,
@@ -32,7 +34,24 @@ public record CollectorConfig(
     RegistryPolicy registryPolicy,
     DetectorConfig detectors,
     RetentionPolicy retention,
-    Duration flushInterval) {
+    Duration flushInterval,
+    Optional<SslContext> ingestTls) {
+
+  /** Plain TCP ingest. */
+  public CollectorConfig(
+      InetSocketAddress ingestListen,
+      InetSocketAddress httpListen,
+      String token,
+      Path dataDir,
+      List<URI> webhooks,
+      Optional<URI> alertmanager,
+      RegistryPolicy registryPolicy,
+      DetectorConfig detectors,
+      RetentionPolicy retention,
+      Duration flushInterval) {
+    this(ingestListen, httpListen, token, dataDir, webhooks, alertmanager, registryPolicy, detectors, retention,
+        flushInterval, Optional.empty());
+  }
 
   public static final int DEFAULT_INGEST_PORT = 9475;
   public static final int DEFAULT_HTTP_PORT = 9476;
@@ -50,6 +69,12 @@ public record CollectorConfig(
     if (flushInterval.isNegative() || flushInterval.isZero()) {
       throw new IllegalArgumentException("flushInterval must be > 0, was " + flushInterval);
     }
+    Objects.requireNonNull(ingestTls, "ingestTls");
+  }
+
+  public CollectorConfig withIngestTls(SslContext tls) {
+    return new CollectorConfig(ingestListen, httpListen, token, dataDir, webhooks, alertmanager, registryPolicy,
+        detectors, retention, flushInterval, Optional.of(tls));
   }
 
   /** Loopback on the default ports, no token, no sinks but the log, default thresholds. */
@@ -69,16 +94,16 @@ public record CollectorConfig(
 
   public CollectorConfig withListen(InetSocketAddress ingest, InetSocketAddress http) {
     return new CollectorConfig(ingest, http, token, dataDir, webhooks, alertmanager, registryPolicy, detectors,
-        retention, flushInterval);
+        retention, flushInterval, ingestTls);
   }
 
   public CollectorConfig withToken(String newToken) {
     return new CollectorConfig(ingestListen, httpListen, newToken, dataDir, webhooks, alertmanager, registryPolicy,
-        detectors, retention, flushInterval);
+        detectors, retention, flushInterval, ingestTls);
   }
 
   public CollectorConfig withSinks(List<URI> newWebhooks, Optional<URI> newAlertmanager) {
     return new CollectorConfig(ingestListen, httpListen, token, dataDir, newWebhooks, newAlertmanager,
-        registryPolicy, detectors, retention, flushInterval);
+        registryPolicy, detectors, retention, flushInterval, ingestTls);
   }
 }

@@ -72,8 +72,9 @@ public final class XidReader implements AutoCloseable {
         event.ifPresent(
             e -> {
               log.warn("{}: Xid {} reported by the driver", e.uuid(), e.xid());
-              sink.accept(new XidObservation(hostname, e.uuid(), e.xid(), e.receivedAt()));
+              // Counted first: whoever sees the observation in the sink must also see it counted.
               emitted.incrementAndGet();
+              sink.accept(new XidObservation(hostname, e.uuid(), e.xid(), e.receivedAt()));
             });
       } catch (NvmlException | RuntimeException e) {
         if (!failing) {

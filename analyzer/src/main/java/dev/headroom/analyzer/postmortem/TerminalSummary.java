@@ -31,7 +31,8 @@ public final class TerminalSummary {
     row(sb, "limit", e.allowedLimit());
     for (ProcessUsage p : e.processes()) {
       sb.append(String.format(Locale.ROOT, "  %-22s %s%n",
-          p.self() ? "this process" : "process " + p.pid().getAsLong(), p.used().human()));
+          p.self() ? "this process" : p.pid().isPresent() ? "process " + p.pid().getAsLong() : "process (bad pid)",
+          p.used().human()));
     }
     sb.append("  verdict: ").append(e.verdict().id()).append(" — ").append(e.reason()).append('\n');
     for (String a : e.anomalies()) {
@@ -130,6 +131,11 @@ public final class TerminalSummary {
         sb.append(String.format(Locale.ROOT, "  prediction: device peak %s per GPU; observed %s (%.0f%% of predicted)%n",
             ByteCount.human(c.predictedDevicePeakBytes().getAsLong()), ByteCount.human(c.observedPeakBytes()),
             100 * c.observedOverPredicted().orElse(0.0)));
+        sb.append("  what would have fit: ").append(c.firstFit()
+            .map(f -> "climbing the ladder down to \"" + f.name() + "\" (" + ByteCount.human(f.predictedDevicePeakBytes())
+                + " predicted; cost: " + f.cost() + ")")
+            .orElse(c.ladder().isEmpty() ? "the run already fits as declared" : "no rung of the ladder fits this GPU"))
+            .append('\n');
       }
     });
     if (r.xidEvents() > 0) {

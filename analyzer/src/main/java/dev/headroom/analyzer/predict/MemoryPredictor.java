@@ -67,7 +67,11 @@ public final class MemoryPredictor {
     Architecture a = spec.model();
     TrainingSetup s = spec.setup();
     Gpu gpu = spec.gpu();
-    long n = s.gpus();
+    // Tensor parallelism (Megatron layout with sequence parallelism, as torchtitan and Megatron-LM
+    // apply it) splits every matrix, the vocabulary and the activations t ways; the sharding
+    // below then runs over the data-parallel degree gpus / t.
+    long tp = s.tensorParallel();
+    long n = s.dataParallel();
     long cb = s.precision().computeBytes();
     long params = a.params();
     long trainable = trainableParams(a, s);
@@ -75,12 +79,12 @@ public final class MemoryPredictor {
     Offload off = s.offload();
     Optimizer opt = s.optimizer();
 
-    // --- model states, whole model, then this GPU's share -------------------------------------
+    // --- model states, this tensor-parallel slice, then this GPU's share ------------------------
     ModelStates whole = modelStates(a, s);
-    double weightsAll = whole.weightsBytes();
-    double gradsAll = whole.gradientsBytes();
-    double masterAll = whole.masterBytes();
-    double statesAll = whole.statesBytes();
+    double weightsAll = whole.weightsBytes() / tp;
+    double gradsAll = whole.gradientsBytes() / tp;
+    double masterAll = whole.masterBytes() / tp;
+    double statesAll = whole.statesBytes() / tp;
 
     long weightShare = sh.shardsWeights() ? n : 1;
     long gradShare = sh.shardsGradients() ? n : 1;
@@ -95,24 +99,24 @@ public final class MemoryPredictor {
     long paged = opt.paged() ? states : 0;
     long torchStates = states - paged;
 
-    long nodeGpus = Math.min(n, c.gpusPerNode());
+    long nodeGpus = Math.min(s.gpus(), c.gpusPerNode());
     double hostPerGpu = (paramsOff ? weightsAll / weightShare : 0)
         + (optOff ? gradsAll / gradShare + (masterAll + statesAll) / optShare : 0);
     long host = (long) (hostPerGpu * nodeGpus);
 
     // --- communication buffers and gathered shards ---------------------------------------------
-    long layerStoredBytes = (long) (a.layerParams() * (double) cb
-        - (s.quant() == Quant.NONE ? 0 : (blockMatrixParams(a) / a.layers()) * (cb - s.quant().bytesPerWeight())));
+    long layerStoredBytes = (long) ((a.layerParams() * (double) cb
+        - (s.quant() == Quant.NONE ? 0 : (blockMatrixParams(a) / a.layers()) * (cb - s.quant().bytesPerWeight()))) / tp);
     // The root FSDP unit (everything not wrapped per block: embedding, final norm, untied head)
     // is gathered for the whole forward and backward.
-    long rootStoredBytes = (a.embeddingParams() + a.headParams()) * cb;
-    long layerTrainable = trainable / a.layers();
+    long rootStoredBytes = (a.embeddingParams() + a.headParams()) * cb / tp;
+    long layerTrainable = trainable / a.layers() / tp;
     long persistentComm = 0;
     long gathered = 0;
     long unitGrads = 0;
     switch (sh) {
       case DDP -> persistentComm = (long) gradsAll; // DDP's bucket copy of every gradient
-      case ZERO1, ZERO2 -> persistentComm = 2 * Math.min(c.zeroBucketElements(), trainable) * cb;
+      case ZERO1, ZERO2 -> persistentComm = 2 * Math.min(c.zeroBucketElements(), trainable / tp) * cb;
       case FSDP_GRAD_OP -> unitGrads = layerTrainable * cb;
       case ZERO3, FSDP_FULL -> {
         gathered = 2 * layerStoredBytes + rootStoredBytes; // current + prefetched block, and the root
@@ -124,9 +128,9 @@ public final class MemoryPredictor {
       gathered = 2 * layerStoredBytes + rootStoredBytes; // streamed in unit by unit
     }
     long workspace = gpu.hopper() ? c.cublasWorkspaceHopperBytes() : c.cublasWorkspaceBytes();
-    long dequant = s.quant() == Quant.NONE ? 0 : largestBlockMatrix(a) * cb;
+    long dequant = s.quant() == Quant.NONE ? 0 : largestBlockMatrix(a) * cb / tp;
 
-    // --- activations ---------------------------------------------------------------------------
+    // --- activations (sequence parallelism splits them t ways, Korthikanti et al. Table 2) -----
     ActivationModel act = new ActivationModel(a, s);
     long tokens = s.tokensPerMicroBatch();
     long stashPerToken = switch (s.checkpointing()) {
@@ -134,26 +138,36 @@ public final class MemoryPredictor {
       case FULL -> act.layerInputPerToken();
       case SELECTIVE -> act.selectivePerToken();
     };
-    long stash = (a.layers() * stashPerToken + act.otherPerToken()) * tokens;
-    long recompute = s.checkpointing() == Checkpointing.FULL ? act.perLayerPerToken() * tokens : 0;
-    long working = act.backwardWorkingSetPerToken() * tokens;
-    long logits = act.logitsPerToken() * tokens;
+    long stash = (a.layers() * stashPerToken + act.otherPerToken()) * tokens / tp;
+    long recompute = s.checkpointing() == Checkpointing.FULL ? act.perLayerPerToken() * tokens / tp : 0;
+    long working = act.backwardWorkingSetPerToken() * tokens / tp;
+    long logits = act.logitsPerToken() * tokens / tp; // vocabulary-parallel loss under TP
 
     // --- the three moments ---------------------------------------------------------------------
     boolean gradsPersist = s.gradAccum() > 1;
     long persistentGrads = gradsPersist ? grads : 0;
-    long headGrad = s.method() == Method.FULL && !optOff && a.hasLmHead() ? (long) (a.vocab() * a.hidden() * cb / (double) gradShare) : 0;
+    // The head's weight gradient is the first large one backward produces. With the optimizer
+    // in backward it is also the largest gradient ever alive, plus that parameter's own
+    // foreach temporary while it is stepped.
+    long headGrad = s.method() == Method.FULL && !optOff && a.hasLmHead()
+        ? (long) (a.vocab() * a.hidden() * cb / (double) (gradShare * tp)) : 0;
+    long inBackwardStep = s.optimizerInBackward() && headGrad > 0
+        ? foreachTemporaries(s, a.vocab() * a.hidden(), gradShare * tp, optOff) : 0;
     long fixed = workspace + persistentComm;
     long transientShards = gathered + dequant;
     long optimizerTorch = master + torchStates;
 
     Breakdown atLoss = new Breakdown(weights, persistentGrads, optimizerTorch, stash, logits,
         fixed + transientShards);
-    Breakdown atBackward = new Breakdown(weights, Math.max(persistentGrads, headGrad), optimizerTorch,
-        stash + recompute + working, 0, fixed + transientShards + unitGrads);
-    long stepTemporaries = foreachTemporaries(s, trainable, optShare, optOff);
-    Breakdown atStep = new Breakdown(weights, grads, optimizerTorch + stepTemporaries, 0, 0,
-        fixed + unitGrads);
+    Breakdown atBackward = new Breakdown(weights, Math.max(persistentGrads, headGrad),
+        optimizerTorch + inBackwardStep, stash + recompute + working, 0,
+        fixed + transientShards + unitGrads);
+    // With the optimizer in backward there is no step after backward: each gradient was applied
+    // and freed as it was produced, so only the weights and states remain.
+    Breakdown atStep = s.optimizerInBackward()
+        ? new Breakdown(weights, 0, optimizerTorch, 0, 0, fixed)
+        : new Breakdown(weights, grads,
+            optimizerTorch + foreachTemporaries(s, trainable, optShare * tp, optOff), 0, 0, fixed + unitGrads);
 
     Breakdown allocated = atLoss;
     String phase = "loss";
@@ -168,7 +182,7 @@ public final class MemoryPredictor {
 
     double fragmentation = s.expandableSegments() ? c.fragmentationExpandable() : c.fragmentation();
     Breakdown reserved = allocated.plusOverhead((long) (allocated.totalBytes() * fragmentation));
-    long nccl = n > 1 ? c.ncclBytes() : 0;
+    long nccl = s.gpus() > 1 ? c.ncclBytes() : 0;
     long deviceBeforePaged = reserved.totalBytes() + c.cudaContextBytes() + nccl;
     long room = Math.max(0, gpu.usableBytes() - deviceBeforePaged);
     long pagedResident = Math.min(paged, room);
@@ -248,11 +262,13 @@ public final class MemoryPredictor {
 
   /**
    * torch's default {@code foreach} AdamW/SGD "uses ~sizeof(params) more peak memory" at the step
-   * (torch docs); bitsandbytes and Adafactor update in place, and an offloaded step runs on the CPU.
+   * (torch docs); {@code foreach=False} and {@code fused=True} do not, bitsandbytes and Adafactor
+   * update in place, and an offloaded step runs on the CPU.
    */
   private static long foreachTemporaries(TrainingSetup s, long trainable, long optShare, boolean optOff) {
     Optimizer opt = s.optimizer();
-    if (optOff || opt.bitsandbytes() || opt == Optimizer.ADAFACTOR || opt == Optimizer.SGD) {
+    if (optOff || !s.optimizerForeach() || opt.bitsandbytes() || opt == Optimizer.ADAFACTOR
+        || opt == Optimizer.SGD) {
       return 0;
     }
     long bytes = (s.precision().fp32Master() ? 4 : s.precision().computeBytes());

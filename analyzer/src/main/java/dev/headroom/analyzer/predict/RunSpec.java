@@ -30,7 +30,7 @@ public record RunSpec(Architecture model, TrainingSetup setup, Gpu gpu) {
   static final List<String> KEYS = List.of("model", "method", "lora_rank", "lora_targets",
       "lora_dropout", "quant", "precision", "optimizer", "micro_batch", "seq_len", "grad_ckpt",
       "attention", "loss", "grad_accum", "gpus", "sharding", "offload", "gpu",
-      "expandable_segments");
+      "expandable_segments", "tensor_parallel", "optimizer_in_backward", "optimizer_foreach");
 
   public RunSpec withSetup(TrainingSetup s) {
     return new RunSpec(model, s, gpu);
@@ -110,7 +110,10 @@ public record RunSpec(Architecture model, TrainingSetup setup, Gpu gpu) {
           v.label("loss", Loss.values(), d.loss()),
           v.positiveInt("grad_accum", d.gradAccum()), gpus, sharding,
           v.label("offload", Offload.values(), d.offload()),
-          v.bool("expandable_segments", d.expandableSegments()));
+          v.bool("expandable_segments", d.expandableSegments()),
+          v.positiveInt("tensor_parallel", d.tensorParallel()),
+          v.bool("optimizer_in_backward", d.optimizerInBackward()),
+          v.bool("optimizer_foreach", d.optimizerForeach()));
       return new RunSpec(model, setup, gpu);
     } catch (SpecException e) {
       if (e.getMessage().startsWith(where)) {
@@ -162,6 +165,9 @@ public record RunSpec(Architecture model, TrainingSetup setup, Gpu gpu) {
     o.put("offload", s.offload().label());
     o.put("gpu", gpu.name());
     o.put("expandable_segments", s.expandableSegments());
+    o.put("tensor_parallel", s.tensorParallel());
+    o.put("optimizer_in_backward", s.optimizerInBackward());
+    o.put("optimizer_foreach", s.optimizerForeach());
     return o;
   }
 

@@ -8,8 +8,17 @@ import java.util.Set;
  *
  * @param loraDropout probability; above 0 each adapted matrix keeps its own dropped-out input
  * @param gradAccum gradient-accumulation steps; above 1 the gradients live through the forward
- * @param gpus data-parallel world size
+ * @param gpus world size: every GPU of the run (data-parallel × tensor-parallel)
  * @param expandableSegments {@code PYTORCH_CUDA_ALLOC_CONF=expandable_segments:True}
+ * @param tensorParallel Megatron-style tensor-parallel degree t (with sequence parallelism): each
+ *     block matrix, the embedding and the head are split t ways; {@code gpus / t} is the
+ *     data-parallel (sharding) degree
+ * @param optimizerInBackward the optimizer steps each parameter inside backward as soon as its
+ *     gradient is ready and frees that gradient (torchtune {@code optimizer_in_bwd}): no full
+ *     gradient buffer and no separate optimizer-step moment
+ * @param optimizerForeach torch's default multi-tensor ({@code foreach}) AdamW/SGD, whose step
+ *     allocates about one more copy of the parameters; false for {@code foreach=False} or
+ *     {@code fused=True}
  */
 public record TrainingSetup(
     Method method,
@@ -28,7 +37,20 @@ public record TrainingSetup(
     int gpus,
     Sharding sharding,
     Offload offload,
-    boolean expandableSegments) {
+    boolean expandableSegments,
+    int tensorParallel,
+    boolean optimizerInBackward,
+    boolean optimizerForeach) {
+
+  /** The setup without tensor parallelism, optimizer-in-backward or a non-default optimizer step. */
+  public TrainingSetup(Method method, int loraRank, Set<LoraTarget> loraTargets, double loraDropout,
+      Quant quant, Precision precision, Optimizer optimizer, int microBatch, int seqLen,
+      Checkpointing checkpointing, Attention attention, Loss loss, int gradAccum, int gpus,
+      Sharding sharding, Offload offload, boolean expandableSegments) {
+    this(method, loraRank, loraTargets, loraDropout, quant, precision, optimizer, microBatch, seqLen,
+        checkpointing, attention, loss, gradAccum, gpus, sharding, offload, expandableSegments, 1,
+        false, true);
+  }
 
   public TrainingSetup {
     loraTargets = loraTargets.isEmpty() ? EnumSet.noneOf(LoraTarget.class) : EnumSet.copyOf(loraTargets);
@@ -37,6 +59,19 @@ public record TrainingSetup(
     requirePositive("seq_len", seqLen);
     requirePositive("grad_accum", gradAccum);
     requirePositive("gpus", gpus);
+    requirePositive("tensor_parallel", tensorParallel);
+    if (gpus % tensorParallel != 0) {
+      throw new SpecException("tensor_parallel (" + tensorParallel + ") must divide gpus (" + gpus
+          + "): gpus counts every GPU, data-parallel × tensor-parallel");
+    }
+    if (optimizerInBackward && gradAccum > 1) {
+      throw new SpecException("optimizer_in_backward steps during backward and cannot accumulate"
+          + " gradients: grad_accum must be 1, got " + gradAccum);
+    }
+    if (optimizerInBackward && offload != Offload.NONE) {
+      throw new SpecException("optimizer_in_backward runs the step on the GPU: offload must be none, got "
+          + offload.label());
+    }
     if (loraDropout < 0 || loraDropout >= 1 || Double.isNaN(loraDropout)) {
       throw new SpecException("lora_dropout must be in [0, 1), got " + loraDropout);
     }
@@ -61,6 +96,11 @@ public record TrainingSetup(
         Attention.SDPA, Loss.STANDARD, 1, 1, Sharding.NONE, Offload.NONE, false);
   }
 
+  /** GPUs that hold replicas or shards of the same tensor-parallel slice: {@code gpus / t}. */
+  public int dataParallel() {
+    return gpus / tensorParallel;
+  }
+
   public long tokensPerMicroBatch() {
     return (long) microBatch * seqLen;
   }
@@ -72,49 +112,49 @@ public record TrainingSetup(
   public TrainingSetup withMethod(Method m, Quant q) {
     return new TrainingSetup(m, loraRank, loraTargets, loraDropout, q, precision, optimizer,
         microBatch, seqLen, checkpointing, attention, loss, gradAccum, gpus, sharding, offload,
-        expandableSegments);
+        expandableSegments, tensorParallel, optimizerInBackward, optimizerForeach);
   }
 
   public TrainingSetup withPrecision(Precision p) {
     return new TrainingSetup(method, loraRank, loraTargets, loraDropout, quant, p, optimizer,
         microBatch, seqLen, checkpointing, attention, loss, gradAccum, gpus, sharding, offload,
-        expandableSegments);
+        expandableSegments, tensorParallel, optimizerInBackward, optimizerForeach);
   }
 
   public TrainingSetup withOptimizer(Optimizer o) {
     return new TrainingSetup(method, loraRank, loraTargets, loraDropout, quant, precision, o,
         microBatch, seqLen, checkpointing, attention, loss, gradAccum, gpus, sharding, offload,
-        expandableSegments);
+        expandableSegments, tensorParallel, optimizerInBackward, optimizerForeach);
   }
 
   public TrainingSetup withCheckpointing(Checkpointing c) {
     return new TrainingSetup(method, loraRank, loraTargets, loraDropout, quant, precision,
         optimizer, microBatch, seqLen, c, attention, loss, gradAccum, gpus, sharding, offload,
-        expandableSegments);
+        expandableSegments, tensorParallel, optimizerInBackward, optimizerForeach);
   }
 
   public TrainingSetup withBatch(int micro, int accum) {
     return new TrainingSetup(method, loraRank, loraTargets, loraDropout, quant, precision,
         optimizer, micro, seqLen, checkpointing, attention, loss, accum, gpus, sharding, offload,
-        expandableSegments);
+        expandableSegments, tensorParallel, optimizerInBackward, optimizerForeach);
   }
 
   public TrainingSetup withSharding(Sharding s) {
     return new TrainingSetup(method, loraRank, loraTargets, loraDropout, quant, precision,
         optimizer, microBatch, seqLen, checkpointing, attention, loss, gradAccum, gpus, s, offload,
-        expandableSegments);
+        expandableSegments, tensorParallel, optimizerInBackward, optimizerForeach);
   }
 
   public TrainingSetup withOffload(Offload o) {
     return new TrainingSetup(method, loraRank, loraTargets, loraDropout, quant, precision,
         optimizer, microBatch, seqLen, checkpointing, attention, loss, gradAccum, gpus, sharding, o,
-        expandableSegments);
+        expandableSegments, tensorParallel, optimizerInBackward, optimizerForeach);
   }
 
   public TrainingSetup withExpandableSegments(boolean on) {
     return new TrainingSetup(method, loraRank, loraTargets, loraDropout, quant, precision,
         optimizer, microBatch, seqLen, checkpointing, attention, loss, gradAccum, gpus, sharding,
-        offload, on);
+        offload, on, tensorParallel, optimizerInBackward, optimizerForeach);
   }
 
   public enum Method implements Labeled {

@@ -26,10 +26,9 @@ import picocli.CommandLine.Option;
 @Command(
     name = "postmortem",
     mixinStandardHelpOptions = true,
-    description = {
-      "Throughput of the OOM log scanner on a generated training log, beside BufferedReader.readLine",
-      "over the same bytes. One JSON line per figure."
-    })
+    description =
+        "Throughput of the OOM log scanner on a generated training log, beside"
+            + " BufferedReader.readLine over the same bytes. One JSON line per figure.")
 public final class PostmortemBench implements Runnable {
   private static final ObjectMapper JSON = new ObjectMapper();
   static final long OOM_EVERY_BYTES = 16L << 20;

@@ -3,6 +3,7 @@ package dev.headroom.cli.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.headroom.analyzer.predict.AnchorEstimates;
+import dev.headroom.analyzer.predict.CalibrationExclusions;
 import dev.headroom.analyzer.predict.CasesFile;
 import dev.headroom.analyzer.predict.ErrorSummary;
 import dev.headroom.analyzer.predict.MemoryPredictor;
@@ -33,6 +34,10 @@ import picocli.CommandLine.Option;
       "measured peaks (the bundled calibration cases, or --cases FILE), overall, per",
       "metric and per method, beside accelerate's estimate-memory training rule and",
       "DeepSpeed's ZeRO model-state estimators on the same rows.",
+      "Every figure is printed twice: set=all (every row) and set=representable",
+      "(without the bundled rows listed in samples/calibration/exclusions.csv: rows",
+      "whose notes distrust the measurement, or whose run used a setting the cases",
+      "columns cannot express); each excluded row gets one line with its reason.",
       "One JSON line per figure. Target: median <= 10 %%, p90 <= 25 %%."
     })
 public final class PredictBench implements Runnable {
@@ -48,14 +53,16 @@ public final class PredictBench implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   /** One measured row and the three estimates of it, in GiB. */
-  record Row(String metric, String method, double measuredGib, double headroomGib, double accelerateGib, double deepSpeedGib) {}
+  record Row(String id, String metric, String method, double measuredGib, double headroomGib, double accelerateGib, double deepSpeedGib) {}
 
   @Override
   public void run() {
     PrintWriter out = spec.commandLine().getOut();
     List<PredictionCase> all;
+    CalibrationExclusions exclusions;
     try {
       all = cases == null ? CasesFile.calibration() : CasesFile.read(cases);
+      exclusions = cases == null ? CalibrationExclusions.bundled() : CalibrationExclusions.none();
     } catch (SpecException e) {
       throw new UserInputException(e.getMessage());
     }
@@ -63,7 +70,7 @@ public final class PredictBench implements Runnable {
     List<Row> rows = new ArrayList<>();
     for (PredictionCase c : all) {
       if (c instanceof PredictionCase.Valid v && v.measuredGib().isPresent()) {
-        rows.add(new Row(v.metric().label(), v.spec().setup().method().label(), v.measuredGib().getAsDouble(),
+        rows.add(new Row(v.id(), v.metric().label(), v.spec().setup().method().label(), v.measuredGib().getAsDouble(),
             predictor.predict(v.spec()).peakBytes(v.metric()) / GIB,
             AnchorEstimates.accelerate(v.spec()) / GIB,
             AnchorEstimates.deepSpeed(v.spec()) / GIB));
@@ -75,6 +82,23 @@ public final class PredictBench implements Runnable {
     if (rows.isEmpty()) {
       throw new UserInputException("no row with a measured peak_gib to compare against");
     }
+    List<Row> representable = new ArrayList<>();
+    for (Row r : rows) {
+      var excluded = exclusions.find(r.id());
+      if (excluded.isEmpty()) {
+        representable.add(r);
+      } else {
+        out.println(excludedLine(r, excluded.get()));
+      }
+    }
+    printGroups(out, "all", rows);
+    if (representable.size() < rows.size()) {
+      printGroups(out, "representable", representable);
+    }
+    out.flush();
+  }
+
+  private static void printGroups(PrintWriter out, String set, List<Row> rows) {
     Map<String, List<Row>> groups = new LinkedHashMap<>();
     groups.put("all", rows);
     for (Row r : rows) {
@@ -87,12 +111,23 @@ public final class PredictBench implements Runnable {
       ErrorSummary ours = summary(group.getValue(), Row::headroomGib);
       ErrorSummary accelerate = summary(group.getValue(), Row::accelerateGib);
       ErrorSummary deepSpeed = summary(group.getValue(), Row::deepSpeedGib);
-      out.println(line(group.getKey(), "median_ape_percent", group.getValue().size(), ours.medianPercent(),
+      out.println(line(set, group.getKey(), "median_ape_percent", group.getValue().size(), ours.medianPercent(),
           accelerate.medianPercent(), deepSpeed.medianPercent(), TARGET_MEDIAN_PERCENT));
-      out.println(line(group.getKey(), "p90_ape_percent", group.getValue().size(), ours.p90Percent(),
+      out.println(line(set, group.getKey(), "p90_ape_percent", group.getValue().size(), ours.p90Percent(),
           accelerate.p90Percent(), deepSpeed.p90Percent(), TARGET_P90_PERCENT));
     }
-    out.flush();
+  }
+
+  private static String excludedLine(Row r, CalibrationExclusions.Exclusion why) {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("bench", "predict");
+    o.put("excluded_row", r.id());
+    o.put("reason", why.reason().label());
+    o.put("why", why.why());
+    o.put("measured_gib", round(r.measuredGib()));
+    o.put("headroom_gib", round(r.headroomGib()));
+    o.put("headroom_ape_percent", round(ErrorSummary.absolutePercentError(r.headroomGib(), r.measuredGib())));
+    return o.toString();
   }
 
   private static ErrorSummary summary(List<Row> rows, ToDoubleFunction<Row> estimate) {
@@ -103,9 +138,10 @@ public final class PredictBench implements Runnable {
     return ErrorSummary.of(errors);
   }
 
-  private static String line(String group, String figure, int n, double ours, double accelerate, double deepSpeed, double target) {
+  private static String line(String set, String group, String figure, int n, double ours, double accelerate, double deepSpeed, double target) {
     ObjectNode o = JSON.createObjectNode();
     o.put("bench", "predict");
+    o.put("set", set);
     o.put("group", group);
     o.put("figure", figure);
     o.put("rows", n);

@@ -16,6 +16,7 @@ import dev.headroom.nvml.sim.SimulatedNvml;
 import dev.headroom.nvml.sim.SimulationClock;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,8 +69,11 @@ final class DemoFleet implements AutoCloseable {
    *
    * @param workDir gets the token file, the collector's data folder and the agents' buffers
    * @param version written into the agents' hellos
+   * @param webhooks URLs the collector posts every alert to, besides the demo's view
+   * @param alertmanager an Alertmanager the collector sends the alerts to
    */
-  static DemoFleet start(Scenario scenario, DemoPace pace, Path workDir, String version) throws IOException {
+  static DemoFleet start(Scenario scenario, DemoPace pace, Path workDir, String version, List<URI> webhooks,
+      Optional<URI> alertmanager) throws IOException {
     HeldWall wall = new HeldWall(InstantSource.system());
     SimulationClock simulation = new CompressedClock(wall, pace.speed(), scenario.startAt().toDuration());
     Clock clock = new SimulationTimeClock(simulation);
@@ -79,8 +83,8 @@ final class DemoFleet implements AutoCloseable {
         new InetSocketAddress("127.0.0.1", 0),
         token,
         workDir.resolve("collector"),
-        List.of(),
-        Optional.empty(),
+        webhooks,
+        alertmanager,
         pace.registryPolicy(),
         pace.detectors(),
         RetentionPolicy.DEFAULT,
@@ -91,7 +95,6 @@ final class DemoFleet implements AutoCloseable {
     collector.addAlertListener(alerts);
     collector.registry().addListener(ooms);
 
-    wall.release(); // simulated time starts now, with the collector up and the agents about to start
     List<SimulatedNvml> hosts = SimulatedNvml.openAll(scenario, simulation);
     List<Agent> agents = new ArrayList<>();
     try {
@@ -100,6 +103,7 @@ final class DemoFleet implements AutoCloseable {
         agents.add(startAgent(host, attribution, pace, clock, collector.ingestAddress(), token,
             workDir.resolve("agents").resolve(host.hostName()), version));
       }
+      wall.release(); // simulated time starts now, with the collector and every agent up
     } catch (IOException | RuntimeException e) {
       agents.forEach(Agent::close);
       hosts.forEach(SimulatedNvml::close);

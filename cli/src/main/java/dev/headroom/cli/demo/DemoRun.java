@@ -46,7 +46,8 @@ public final class DemoRun {
   public static Outcome run(DemoSettings s, PrintWriter out, CountDownLatch stop)
       throws IOException, InterruptedException {
     Path workDir = Files.createTempDirectory("headroom-demo-");
-    try (DemoFleet fleet = DemoFleet.start(s.scenario().scenario(), s.pace(), workDir, s.version())) {
+    try (DemoFleet fleet = DemoFleet.start(s.scenario().scenario(), s.pace(), workDir, s.version(),
+        s.webhooks(), s.alertmanager())) {
       return play(s, fleet, workDir, out, stop);
     } finally {
       deleteQuietly(workDir);
@@ -82,6 +83,8 @@ public final class DemoRun {
       view.note("report: " + report.html().toAbsolutePath());
       view.note("--keep-running: the fleet and the dashboard stay up; Ctrl-C to stop");
       view.runUntil(Long.MAX_VALUE, stop);
+      out.println("headroom demo stopped; the report is " + report.html().toAbsolutePath());
+      out.flush();
     }
     Set<AlertKind> raised = EnumSet.noneOf(AlertKind.class);
     fleet.alerts().all().stream().filter(e -> e instanceof AlertEvent.Raised).forEach(e -> raised.add(e.alert().kind()));

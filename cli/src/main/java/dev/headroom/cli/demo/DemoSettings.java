@@ -1,8 +1,11 @@
 package dev.headroom.cli.demo;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What {@code headroom demo} was asked for, checked.
@@ -15,6 +18,8 @@ import java.util.Objects;
  * @param ansi redraw the view in place (a terminal) rather than print plain periodic lines
  * @param plainEvery how often plain mode prints the table
  * @param version written into the agents' hellos
+ * @param webhooks URLs that get every alert as JSON, as with {@code headroom collector --webhook}
+ * @param alertmanager an Alertmanager that gets the alerts, as with {@code headroom collector --alertmanager}
  */
 public record DemoSettings(
     DemoScenario scenario,
@@ -24,7 +29,9 @@ public record DemoSettings(
     boolean keepRunning,
     boolean ansi,
     Duration plainEvery,
-    String version) {
+    String version,
+    List<URI> webhooks,
+    Optional<URI> alertmanager) {
 
   public DemoSettings {
     Objects.requireNonNull(scenario, "scenario");
@@ -32,5 +39,7 @@ public record DemoSettings(
     Objects.requireNonNull(reportFile, "reportFile");
     Objects.requireNonNull(plainEvery, "plainEvery");
     Objects.requireNonNull(version, "version");
+    webhooks = List.copyOf(webhooks);
+    Objects.requireNonNull(alertmanager, "alertmanager");
   }
 }

@@ -9,7 +9,6 @@ import dev.headroom.collector.CollectorConfig;
 import dev.headroom.collector.runs.AnalyzerRunPredictor;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -47,7 +46,7 @@ class AlertPipelineE2ETest {
   private static final Duration RAISE_WAIT = Duration.ofSeconds(45);
   private static final Duration RESOLVE_WAIT = Duration.ofSeconds(50);
 
-  @TempDir Path dir;
+  private Path dir;
   private final JsonPoller poller = new JsonPoller();
   private Optional<Path> alertmanagerBinary;
   private NotificationReceiver receiver;
@@ -56,34 +55,17 @@ class AlertPipelineE2ETest {
   private SimulatedNode node;
 
   @BeforeAll
-  void startThePipeline() throws Exception {
-    alertmanagerBinary = ExternalPeer.binary(
-        List.of("/usr/bin/prometheus-alertmanager", "/usr/bin/alertmanager", "/usr/local/bin/alertmanager"),
-        List.of("prometheus-alertmanager", "alertmanager"));
+  void startThePipeline(@TempDir Path workDir) throws Exception {
+    dir = workDir;
+    alertmanagerBinary = Peers.alertmanagerBinary();
     assumeTrue(alertmanagerBinary.isPresent() || HeadlessChromium.binary().isPresent(),
         "neither Alertmanager nor Chromium installed: apt-get install -y prometheus-alertmanager chromium"
             + " (.ci/run installs them)");
     Optional<URI> alertmanagerUrl = Optional.empty();
     if (alertmanagerBinary.isPresent()) {
       receiver = new NotificationReceiver();
-      int port = ExternalPeer.freeLoopbackPort();
-      // 1 s groups so that raising and resolving are notified within the test's time.
-      Path config = Files.writeString(dir.resolve("alertmanager.yml"), """
-          route:
-            receiver: e2e
-            group_by: [alertname, run_id]
-            group_wait: 1s
-            group_interval: 1s
-            repeat_interval: 1h
-          receivers:
-            - name: e2e
-              webhook_configs:
-                - url: %s
-                  send_resolved: true
-          """.formatted(receiver.url()));
-      alertmanager = ExternalPeer.start("alertmanager", List.of(alertmanagerBinary.get().toString(),
-          "--config.file=" + config, "--storage.path=" + dir.resolve("alertmanager-data"),
-          "--web.listen-address=127.0.0.1:" + port, "--cluster.listen-address="), port, "/-/ready", dir);
+      // 1 s notification groups, so that raising and resolving are notified within the test's time.
+      alertmanager = Peers.alertmanager(alertmanagerBinary.get(), dir, Optional.of(receiver.url()));
       alertmanagerUrl = Optional.of(alertmanager.baseUrl());
     }
     InetSocketAddress anyLoopbackPort = new InetSocketAddress("127.0.0.1", 0);
@@ -97,9 +79,18 @@ class AlertPipelineE2ETest {
 
   @AfterAll
   void stopThePipeline() throws Exception {
-    try (AutoCloseable r = receiver; AutoCloseable a = alertmanager; AutoCloseable c = collector;
-        AutoCloseable n = node) {
-      // closed in reverse order: the agent first, Alertmanager's receiver last
+    // The agent first (it flushes to the collector), Alertmanager's receiver last.
+    if (node != null) {
+      node.close();
+    }
+    if (collector != null) {
+      collector.close();
+    }
+    if (alertmanager != null) {
+      alertmanager.close();
+    }
+    if (receiver != null) {
+      receiver.close();
     }
   }
 

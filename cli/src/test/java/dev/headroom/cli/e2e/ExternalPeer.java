@@ -27,12 +27,16 @@ final class ExternalPeer implements AutoCloseable {
   private final Process process;
   private final Path log;
   private final URI baseUrl;
+  /** Stops the child even when the test JVM is ended early (a surefire timeout, Ctrl-C). */
+  private final Thread killOnExit;
 
   private ExternalPeer(String name, Process process, Path log, URI baseUrl) {
     this.name = name;
     this.process = process;
     this.log = log;
     this.baseUrl = baseUrl;
+    this.killOnExit = new Thread(process::destroyForcibly, "stop-" + name);
+    Runtime.getRuntime().addShutdownHook(killOnExit);
   }
 
   /** The first of {@code candidates} that is an executable file, else one of {@code names} on PATH. */
@@ -109,6 +113,11 @@ final class ExternalPeer implements AutoCloseable {
 
   @Override
   public void close() {
+    try {
+      Runtime.getRuntime().removeShutdownHook(killOnExit);
+    } catch (IllegalStateException alreadyShuttingDown) {
+      // the hook runs anyway
+    }
     process.destroy();
     try {
       if (!process.waitFor(5, TimeUnit.SECONDS)) {

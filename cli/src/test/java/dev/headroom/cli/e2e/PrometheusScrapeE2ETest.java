@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.headroom.analyzer.detect.DetectorConfig;
 import dev.headroom.cli.Headroom;
+import dev.headroom.collector.alert.PrometheusRules;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -40,85 +42,103 @@ class PrometheusScrapeE2ETest {
   @TempDir Path dir;
   private final JsonPoller poller = new JsonPoller();
 
-  static Optional<Path> prometheus() {
-    return ExternalPeer.binary(List.of("/usr/bin/prometheus", "/usr/local/bin/prometheus"), List.of("prometheus"));
+  @Test
+  @Timeout(120)
+  void prometheusScrapesTheAgentAndEvaluatesTheGeneratedRules() throws Exception {
+    Optional<Path> binary = Peers.prometheusBinary();
+    assumeTrue(binary.isPresent(), "Prometheus not installed: apt-get install -y prometheus (.ci/run installs it)");
+
+    try (SimulatedNode node = SimulatedNode.start(SimulatedNode.scenario("scrape-node.yaml"), Optional.empty(),
+        dir.resolve("buffer"));
+        ExternalPeer prometheus = Peers.prometheus(binary.get(), dir, node.metricsPort(), printedRules(),
+            Optional.empty())) {
+      URI api = prometheus.baseUrl();
+
+      JsonNode targets = poller.await(api.resolve("/api/v1/targets"), WAIT, "the agent target to be up",
+          t -> StreamSupport.stream(t.path("data").path("activeTargets").spliterator(), false)
+              .anyMatch(x -> "up".equals(x.path("health").asText())), prometheus::log);
+      JsonNode target = targets.path("data").path("activeTargets").get(0);
+      assertThat(target.path("labels").path("job").asText()).isEqualTo("headroom-agent");
+      assertThat(target.path("scrapeUrl").asText()).isEqualTo("http://127.0.0.1:" + node.metricsPort() + "/metrics");
+      assertThat(target.path("lastError").asText()).isEmpty();
+
+      JsonNode used = poller.await(query(api, "headroom_gpu_memory_used_bytes"), WAIT, "both GPUs' used memory",
+          q -> q.path("data").path("result").size() == 2, prometheus::log);
+      double hotUsedGiB = valueFor(used, HOT_GPU) / (1L << 30);
+      assertThat(hotUsedGiB).as("the hot GPU's simulated 75 GiB").isBetween(74.9, 75.1);
+      assertThat(valueFor(used, HEALTHY_GPU) / (1L << 30)).as("30 GiB plus a 0-4 GiB sawtooth").isBetween(29.9, 34.1);
+      JsonNode ratio = get(query(api, "headroom_gpu_memory_used_peak_ratio"));
+      assertThat(valueFor(ratio, HOT_GPU)).as("75 GiB of 78.8 GiB usable").isBetween(0.94, 0.96);
+
+      JsonNode loaded = poller.await(api.resolve("/api/v1/rules"), WAIT, "every rule evaluated without error",
+          r -> allRules(r).size() >= 8 && allRules(r).stream().allMatch(x -> "ok".equals(x.path("health").asText())),
+          prometheus::log);
+      Set<String> names = new TreeSet<>();
+      for (JsonNode rule : allRules(loaded)) {
+        names.add(rule.path("name").asText());
+        assertThat(rule.path("lastError").asText()).as(rule.path("name").asText()).isEmpty();
+      }
+      assertThat(loaded.path("data").path("groups").get(0).path("name").asText()).isEqualTo("headroom");
+      assertThat(names).contains("HeadroomDanger", "HeadroomLeak", "HeadroomFragmentation",
+          "HeadroomDeadProcessMemory", "HeadroomXidError", "HeadroomGpuLost", "HeadroomAgentSilent");
+
+      JsonNode alerts = poller.await(api.resolve("/api/v1/alerts"), WAIT, "the danger rule to match the hot GPU",
+          a -> dangerAlerts(a).stream().anyMatch(x -> HOT_GPU.equals(x.path("labels").path("gpu_uuid").asText())),
+          prometheus::log);
+      assertThat(dangerAlerts(alerts)).as("only the hot GPU is in danger").hasSize(1);
+      JsonNode danger = dangerAlerts(alerts).get(0);
+      assertThat(danger.path("state").asText()).isIn("pending", "firing");
+      assertThat(danger.path("labels").path("severity").asText()).isEqualTo("critical");
+      assertThat(danger.path("labels").path("instance").asText()).isEqualTo("127.0.0.1:" + node.metricsPort());
+      assertThat(danger.path("annotations").path("summary").asText()).contains(HOT_GPU).contains("of usable memory");
+
+      // The sample dashboard charts only metrics a real scrape has.
+      for (String metric : dashboardMetrics()) {
+        JsonNode series = get(query(api, "count(" + metric + ")"));
+        assertThat(series.path("data").path("result").size())
+            .as("samples/deploy/grafana/headroom-dashboard.json charts %s, which Prometheus should have", metric)
+            .isEqualTo(1);
+      }
+    }
   }
 
   @Test
   @Timeout(120)
-  void prometheusScrapesTheAgentAndEvaluatesTheGeneratedRules() throws Exception {
-    Optional<Path> binary = prometheus();
-    assumeTrue(binary.isPresent(), "Prometheus not installed: apt-get install -y prometheus (.ci/run installs it)");
+  void theGeneratedDangerRuleFiresIntoARealAlertmanager() throws Exception {
+    Optional<Path> prometheusBinary = Peers.prometheusBinary();
+    Optional<Path> alertmanagerBinary = Peers.alertmanagerBinary();
+    assumeTrue(prometheusBinary.isPresent() && alertmanagerBinary.isPresent(),
+        "Prometheus or Alertmanager not installed: apt-get install -y prometheus prometheus-alertmanager"
+            + " (.ci/run installs them)");
+    // The same rules for a 1 s scrape interval, so "two reports in danger" is `for: 2s`, not 30 s.
+    String rules = new PrometheusRules(DetectorConfig.defaults(), Duration.ofSeconds(1), "headroom-agent").yaml();
+    assertThat(rules).contains("for: 2s");
 
-    Path rules = Files.writeString(dir.resolve("headroom-rules.yml"), printedRules());
     try (SimulatedNode node = SimulatedNode.start(SimulatedNode.scenario("scrape-node.yaml"), Optional.empty(),
-        dir.resolve("buffer"))) {
-      int port = ExternalPeer.freeLoopbackPort();
-      Path config = Files.writeString(dir.resolve("prometheus.yml"), """
-          global:
-            scrape_interval: 1s
-            evaluation_interval: 1s
-          rule_files:
-            - %s
-          scrape_configs:
-            - job_name: headroom-agent
-              static_configs:
-                - targets: ["127.0.0.1:%d"]
-          """.formatted(rules, node.metricsPort()));
-      try (ExternalPeer prometheus = ExternalPeer.start("prometheus", List.of(binary.get().toString(),
-          "--config.file=" + config, "--storage.tsdb.path=" + dir.resolve("tsdb"),
-          "--web.listen-address=127.0.0.1:" + port), port, "/-/ready", dir)) {
-        URI api = prometheus.baseUrl();
-
-        JsonNode targets = poller.await(api.resolve("/api/v1/targets"), WAIT, "the agent target to be up",
-            t -> StreamSupport.stream(t.path("data").path("activeTargets").spliterator(), false)
-                .anyMatch(x -> "up".equals(x.path("health").asText())), prometheus::log);
-        JsonNode target = targets.path("data").path("activeTargets").get(0);
-        assertThat(target.path("labels").path("job").asText()).isEqualTo("headroom-agent");
-        assertThat(target.path("scrapeUrl").asText()).isEqualTo("http://127.0.0.1:" + node.metricsPort() + "/metrics");
-        assertThat(target.path("lastError").asText()).isEmpty();
-
-        JsonNode used = poller.await(query(api, "headroom_gpu_memory_used_bytes"), WAIT, "both GPUs' used memory",
-            q -> q.path("data").path("result").size() == 2, prometheus::log);
-        double hotUsedGiB = valueFor(used, HOT_GPU) / (1L << 30);
-        assertThat(hotUsedGiB).as("the hot GPU's simulated 75 GiB").isBetween(74.9, 75.1);
-        assertThat(valueFor(used, HEALTHY_GPU) / (1L << 30)).as("30 GiB plus a 0-4 GiB sawtooth").isBetween(29.9, 34.1);
-        JsonNode ratio = get(query(api, "headroom_gpu_memory_used_peak_ratio"));
-        assertThat(valueFor(ratio, HOT_GPU)).as("75 GiB of 78.8 GiB usable").isBetween(0.94, 0.96);
-        JsonNode host = get(query(api, "headroom_gpu_memory_used_bytes"));
-        assertThat(host.path("data").path("result").get(0).path("metric").has("gpu_uuid")).isTrue();
-
-        JsonNode loaded = poller.await(api.resolve("/api/v1/rules"), WAIT, "every rule evaluated without error",
-            r -> allRules(r).size() >= 8 && allRules(r).stream().allMatch(x -> "ok".equals(x.path("health").asText())),
-            prometheus::log);
-        Set<String> names = new TreeSet<>();
-        for (JsonNode rule : allRules(loaded)) {
-          names.add(rule.path("name").asText());
-          assertThat(rule.path("lastError").asText()).as(rule.path("name").asText()).isEmpty();
-        }
-        assertThat(loaded.path("data").path("groups").get(0).path("name").asText()).isEqualTo("headroom");
-        assertThat(names).contains("HeadroomDanger", "HeadroomLeak", "HeadroomFragmentation",
-            "HeadroomDeadProcessMemory", "HeadroomXidError", "HeadroomGpuLost", "HeadroomAgentSilent");
-
-        JsonNode alerts = poller.await(api.resolve("/api/v1/alerts"), WAIT, "the danger rule to match the hot GPU",
-            a -> dangerAlerts(a).stream().anyMatch(x -> HOT_GPU.equals(x.path("labels").path("gpu_uuid").asText())),
-            prometheus::log);
-        assertThat(dangerAlerts(alerts)).as("only the hot GPU is in danger").hasSize(1);
-        JsonNode danger = dangerAlerts(alerts).get(0);
-        assertThat(danger.path("state").asText()).isIn("pending", "firing");
-        assertThat(danger.path("labels").path("severity").asText()).isEqualTo("critical");
-        assertThat(danger.path("labels").path("instance").asText()).isEqualTo("127.0.0.1:" + node.metricsPort());
-        assertThat(danger.path("annotations").path("summary").asText()).contains(HOT_GPU).contains("of usable memory");
-
-        // The sample dashboard charts only metrics a real scrape has.
-        for (String metric : dashboardMetrics()) {
-          JsonNode series = get(query(api, "count(" + metric + ")"));
-          assertThat(series.path("data").path("result").size())
-              .as("samples/deploy/grafana/headroom-dashboard.json charts %s, which Prometheus should have", metric)
-              .isEqualTo(1);
-        }
-      }
+        dir.resolve("buffer"));
+        ExternalPeer alertmanager = Peers.alertmanager(alertmanagerBinary.get(), dir, Optional.empty());
+        ExternalPeer prometheus = Peers.prometheus(prometheusBinary.get(), dir, node.metricsPort(), rules,
+            Optional.of(alertmanager.baseUrl()))) {
+      JsonNode alerts = poller.await(alertmanager.baseUrl().resolve("/api/v2/alerts"), WAIT,
+          "Prometheus's HeadroomDanger for the hot GPU in Alertmanager",
+          list -> StreamSupport.stream(list.spliterator(), false).anyMatch(a -> isDanger(a, HOT_GPU)),
+          () -> prometheus.log() + "\n" + alertmanager.log());
+      JsonNode danger = StreamSupport.stream(alerts.spliterator(), false).filter(a -> isDanger(a, HOT_GPU))
+          .findFirst().orElseThrow();
+      assertThat(danger.path("status").path("state").asText()).isEqualTo("active");
+      assertThat(danger.path("labels").path("severity").asText()).isEqualTo("critical");
+      assertThat(danger.path("labels").path("kind").asText()).isEqualTo("danger");
+      assertThat(danger.path("labels").path("job").asText()).isEqualTo("headroom-agent");
+      assertThat(danger.path("generatorURL").asText()).startsWith(prometheus.baseUrl().toString());
+      assertThat(danger.path("annotations").path("suggested_action").asText()).isNotBlank();
+      assertThat(StreamSupport.stream(alerts.spliterator(), false).noneMatch(a -> isDanger(a, HEALTHY_GPU)))
+          .as("the healthy GPU is not in danger").isTrue();
     }
+  }
+
+  private static boolean isDanger(JsonNode alertmanagerAlert, String gpuUuid) {
+    JsonNode labels = alertmanagerAlert.path("labels");
+    return "HeadroomDanger".equals(labels.path("alertname").asText()) && gpuUuid.equals(labels.path("gpu_uuid").asText());
   }
 
   /** What {@code headroom collector --print-prometheus-rules} prints. */

@@ -65,6 +65,7 @@ final class SimulatedNode implements AutoCloseable {
     }
     SimulatedNvml nvml = hosts.get(0);
     Clock clock = new SimulationTimeClock(simulation);
+    Shipper shipper = null;
     try {
       Agent.Builder builder = Agent.builder(nvml, clock)
           .hostname(nvml.hostName())
@@ -77,13 +78,21 @@ final class SimulatedNode implements AutoCloseable {
       if (collector.isPresent()) {
         ShipperConfig config = ShipperConfig.of(List.of(collector.get()), nvml.hostName(), UUID.randomUUID().toString(),
             nvml.hostName(), "e2e", bufferDir).withBackoff(Duration.ofMillis(100), Duration.ofSeconds(1));
-        builder.sink(Shipper.start(config, clock, RandomGenerator.getDefault()));
+        shipper = Shipper.start(config, clock, RandomGenerator.getDefault());
+        builder.sink(shipper);
       }
       return new SimulatedNode(nvml, builder.shutdownFlush(Duration.ofSeconds(2)).start());
     } catch (IOException e) {
       nvml.close();
       throw new UncheckedIOException(e);
     } catch (RuntimeException e) {
+      if (shipper != null) {
+        try {
+          shipper.close();
+        } catch (IOException closing) {
+          e.addSuppressed(closing);
+        }
+      }
       nvml.close();
       throw e;
     }

@@ -122,6 +122,16 @@ public final class PostmortemHtmlReport {
         h.append("<p>Predicted device peak per GPU: ").append(ByteCount.human(predicted.getAsLong()))
             .append("; observed peak ").append(ByteCount.human(c.observedPeakBytes()))
             .append(String.format(Locale.ROOT, " (%.0f%% of predicted).</p>%n", 100 * c.observedOverPredicted().orElse(0.0)));
+        if (!c.ladder().isEmpty()) {
+          h.append("<h3>What would have fit</h3>\n<table><tr><th>rung (cumulative)</th><th>cost</th>"
+              + "<th>predicted device peak</th><th>fits</th></tr>\n");
+          for (var rung : c.ladder()) {
+            h.append("<tr><td>").append(esc(rung.name())).append("</td><td>").append(esc(rung.cost()))
+                .append("</td><td>").append(ByteCount.human(rung.predictedDevicePeakBytes())).append("</td><td>")
+                .append(rung.fits() ? "yes" : "no").append("</td></tr>\n");
+          }
+          h.append("</table>\n");
+        }
       }
       for (GpuTimeline g : r.gpus()) {
         h.append("<h3>GPU ").append(g.index()).append(' ').append(esc(g.name())).append("</h3>\n<table>");

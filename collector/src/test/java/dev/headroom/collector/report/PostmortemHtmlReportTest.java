@@ -81,6 +81,6 @@ class PostmortemHtmlReportTest {
     }
     assertThat(html).contains("other-process").contains("train&lt;1&gt;.log:1").doesNotContain("<script>")
         .contains("&lt;script&gt;").contains("Next step").contains("bad.pickle: refused")
-        .contains("pid 7 (python)").contains("Predicted device peak per GPU").doesNotContain("http://").doesNotContain("https://");
+        .contains("pid 7 (python)").contains("Predicted device peak per GPU").contains("What would have fit").doesNotContain("http://").doesNotContain("https://");
   }
 }

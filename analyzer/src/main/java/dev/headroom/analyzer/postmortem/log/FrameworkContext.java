@@ -1,5 +1,9 @@
 package dev.headroom.analyzer.postmortem.log;
 
+import dev.headroom.analyzer.postmortem.ByteCount;
+import java.math.BigDecimal;
+import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -17,6 +21,14 @@ final class FrameworkContext {
           "\\s*(?:\\([\\w.-]+ pid=\\d+\\)\\s*)?"
               + "(?:INFO|WARNING|ERROR|DEBUG|CRITICAL) \\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d \\[[\\w.]+:\\d+\\]");
 
+  /** DeepSpeed's see_memory_usage: memory_allocated (MA) and memory_reserved (CA) in GB (= GiB). */
+  private static final Pattern SEE_MEMORY_USAGE =
+      Pattern.compile("\\bMA (?<ma>\\d+(?:\\.\\d+)?) GB\\s+Max_MA [\\d.]+ GB\\s+CA (?<ca>\\d+(?:\\.\\d+)?) GB");
+
+  /** The last see_memory_usage figures, for an OOM report that states none of its own. */
+  record DeepSpeedUsage(long line, ByteCount allocated, ByteCount reserved) {}
+
+  private DeepSpeedUsage lastUsage;
   private boolean vllm;
   private boolean deepspeed;
   private boolean bitsandbytes;
@@ -31,13 +43,25 @@ final class FrameworkContext {
   }
 
   /** Records the framework marks {@link LineMarks#scan} found in {@code rawLine}. */
-  void observe(String rawLine, int marks) {
+  void observe(long lineNo, String rawLine, int marks) {
+    if ((marks & LineMarks.DEEPSPEED) != 0 || deepspeed && rawLine.contains("Max_MA ")) {
+      Matcher m = SEE_MEMORY_USAGE.matcher(rawLine);
+      if (m.find()) {
+        BigDecimal gib = BigDecimal.valueOf(1L << 30);
+        lastUsage = new DeepSpeedUsage(lineNo, new ByteCount(new BigDecimal(m.group("ma")).multiply(gib)),
+            new ByteCount(new BigDecimal(m.group("ca")).multiply(gib)));
+      }
+    }
     vllm = vllm || (marks & LineMarks.VLLM) != 0
         || (rawLine.length() > 20 && VLLM_HEADER.matcher(rawLine).lookingAt());
     deepspeed = deepspeed || (marks & LineMarks.DEEPSPEED) != 0;
     bitsandbytes = bitsandbytes || (marks & LineMarks.BITSANDBYTES) != 0;
     jax = jax || (marks & LineMarks.JAX) != 0;
     tensorflow = tensorflow || (marks & LineMarks.TENSORFLOW) != 0;
+  }
+
+  Optional<DeepSpeedUsage> lastDeepSpeedUsage() {
+    return Optional.ofNullable(lastUsage);
   }
 
   /** The wrapper that made a PyTorch CUDA allocation fail, or plain PyTorch. */

@@ -22,7 +22,8 @@ import java.util.OptionalInt;
  * @param allowedLimit a per-process cap ("X allowed;", MPS "max allowed", TF "Limit:")
  * @param processes the NVML process list, empty when the message had none
  * @param processListPresent whether the message carried an NVML process part at all
- * @param anomalies numbers that cannot all be true at once, said in words
+ * @param anomalies notes in words: numbers that cannot all be true at once, and figures taken
+ *     from elsewhere in the log (DeepSpeed's see_memory_usage)
  * @param nextStep what to try, for this verdict and framework
  * @param excerpt the report's first line, trimmed, for display
  */

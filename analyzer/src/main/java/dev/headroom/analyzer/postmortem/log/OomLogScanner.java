@@ -91,7 +91,7 @@ public final class OomLogScanner {
 
     void accept(long lineNo, String raw) {
       int marks = LineMarks.scan(raw, context.known());
-      context.observe(raw, marks);
+      context.observe(lineNo, raw, marks);
       Optional<Trigger.Hit> hit = (marks & LineMarks.TRIGGER) != 0 ? Trigger.find(raw) : Optional.empty();
       if (pending != null) {
         String continuation = LinePrefixes.strip(raw);
@@ -153,6 +153,15 @@ public final class OomLogScanner {
       OomFields f = open.fields;
       if (f.framework == Framework.PYTORCH) {
         f.framework = context.refinePytorch();
+      }
+      if (f.framework == Framework.DEEPSPEED && f.allocated == null) {
+        // A bare "CUDA error: out of memory" under DeepSpeed: its last memory report is the best figure.
+        context.lastDeepSpeedUsage().filter(u -> u.line() <= open.firstLine).ifPresent(u -> {
+          f.allocated = u.allocated();
+          f.reservedUnallocated = u.reserved().minus(u.allocated());
+          f.anomalies.add("allocated and reserved are from DeepSpeed's see_memory_usage at line " + u.line()
+              + ", not from the failure itself");
+        });
       }
       var judgement = OomVerdicts.judge(f);
       List<String> anomalies = new ArrayList<>(f.anomalies);

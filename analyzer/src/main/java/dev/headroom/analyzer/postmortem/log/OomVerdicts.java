@@ -217,9 +217,11 @@ final class OomVerdicts {
       return "reduce the batch, rematerialize (jax.checkpoint / tf.recompute_grad), use bf16, or"
           + " shard across devices";
     }
-    return "climb the mitigation ladder, cheapest rung first: smaller micro-batch with gradient"
-        + " accumulation → activation checkpointing → bf16/fp16 mixed precision → 8-bit optimizer"
-        + " → ZeRO-3/FSDP sharding → CPU offload; `headroom predict` shows which rung fits";
+    // The predictor's FitLadder order (dev.headroom.analyzer.predict.FitLadder), cheapest first.
+    return "climb the mitigation ladder, cheapest rung first: bf16 mixed precision →"
+        + " expandable_segments → activation checkpointing → 8-bit optimizer → micro-batch 1 with"
+        + " gradient accumulation → FSDP/ZeRO-3 sharding → QLoRA → optimizer offload;"
+        + " `headroom predict` with the run spec shows which rung fits";
   }
 
   private static Judgement unknown(OomFields f) {

@@ -81,8 +81,10 @@ final class ReportShapes {
     }
     Matcher m = PROCESS.matcher(text);
     while (m.find()) {
-      f.processes.add(
-          new ProcessUsage(OptionalLong.of(Long.parseLong(m.group("pid"))), false, SizeText.read(m)));
+      String pid = m.group("pid");
+      // A pid of more than 18 digits is garbage, not a process; keep the memory, drop the number.
+      OptionalLong parsed = pid.length() <= 18 ? OptionalLong.of(Long.parseLong(pid)) : OptionalLong.empty();
+      f.processes.add(new ProcessUsage(parsed, false, SizeText.read(m)));
     }
     find(SELF_PROCESS, text)
         .ifPresent(b -> f.processes.add(new ProcessUsage(OptionalLong.empty(), true, b)));

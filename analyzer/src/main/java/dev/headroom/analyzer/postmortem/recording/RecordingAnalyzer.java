@@ -7,6 +7,7 @@ import dev.headroom.analyzer.model.ProcessReport;
 import dev.headroom.analyzer.model.RunSpecDeclared;
 import dev.headroom.analyzer.model.StepMark;
 import dev.headroom.analyzer.model.XidObservation;
+import dev.headroom.analyzer.predict.FitLadder;
 import dev.headroom.analyzer.predict.MemoryPredictor;
 import dev.headroom.analyzer.predict.Metric;
 import dev.headroom.analyzer.predict.Prediction;
@@ -85,11 +86,16 @@ public final class RecordingAnalyzer {
   private static PredictionCheck predict(RunSpecDeclared declared, List<GpuTimeline> gpus) {
     long observed = gpus.stream().mapToLong(GpuTimeline::peakUsedBytes).max().orElse(0);
     try {
-      Prediction p = MemoryPredictor.standard().predict(RunSpec.parse(declared.specJson(), "run " + declared.runId()));
+      RunSpec spec = RunSpec.parse(declared.specJson(), "run " + declared.runId());
+      Prediction p = MemoryPredictor.standard().predict(spec);
+      List<PredictionCheck.Rung> ladder = FitLadder.standard().climb(spec).stream()
+          .map(r -> new PredictionCheck.Rung(r.name(), r.cost(), r.prediction().peakBytes(Metric.DEVICE), r.fits()))
+          .toList();
       return new PredictionCheck(OptionalLong.of(p.peakBytes(Metric.DEVICE)), OptionalLong.of(p.peakBytes(Metric.RESERVED)),
-          observed, Optional.empty());
+          observed, ladder, Optional.empty());
     } catch (SpecException e) {
-      return new PredictionCheck(OptionalLong.empty(), OptionalLong.empty(), observed, Optional.of(e.getMessage()));
+      return new PredictionCheck(OptionalLong.empty(), OptionalLong.empty(), observed, List.of(),
+          Optional.of(e.getMessage()));
     }
   }
 

@@ -72,6 +72,14 @@ public final class RecordingReportJson {
       o.put("observed_peak_bytes", c.observedPeakBytes());
       o.put("observed_over_predicted", c.observedOverPredicted().orElse(null));
       o.put("problem", c.problem().orElse(null));
+      ArrayNode ladder = o.putArray("ladder");
+      for (PredictionCheck.Rung rung : c.ladder()) {
+        ObjectNode rn = ladder.addObject();
+        rn.put("rung", rung.name());
+        rn.put("cost", rung.cost());
+        rn.put("predicted_device_peak_bytes", rung.predictedDevicePeakBytes());
+        rn.put("fits", rung.fits());
+      }
     } else {
       n.putNull("prediction");
     }

@@ -39,10 +39,17 @@ public final class SnapshotReader {
       throw new SnapshotFormatException(source + ": " + e.getMessage(), e);
     } catch (EOFException e) {
       throw truncated(source, positioned, e);
-    } catch (PickleException | ClassCastException | IndexOutOfBoundsException e) {
+    } catch (StackOverflowError e) {
+      // A damaged memo reference can make a container contain itself; hashing it never ends.
+      throw new SnapshotFormatException(
+          source + ": not a valid pickle: a self-referencing or too deeply nested structure before byte offset "
+              + positioned.position());
+    } catch (RuntimeException e) {
+      // The library signals damaged input with PickleException but also with whatever its parsing
+      // hits (NumberFormatException, ClassCastException, an empty stack): all mean "not a pickle".
       throw new SnapshotFormatException(
           source + ": not a valid pickle at byte offset " + positioned.position() + ": "
-              + e.getMessage(), e);
+              + (e instanceof PickleException ? "" : e.getClass().getSimpleName() + ": ") + e.getMessage(), e);
     } catch (IOException e) {
       // The library reports a short read as a plain IOException with one of these texts.
       String m = String.valueOf(e.getMessage());
@@ -51,7 +58,11 @@ public final class SnapshotReader {
       }
       throw e;
     }
-    return decode(root, source);
+    try {
+      return decode(root, source);
+    } catch (StackOverflowError e) {
+      throw new SnapshotFormatException(source + ": the snapshot's structure refers to itself");
+    }
   }
 
   private static SnapshotFormatException truncated(String source, PositionStream p, Exception e) {

@@ -94,6 +94,21 @@ class OomLogScannerTest {
   }
 
   @Test
+  void deepspeedMemoryReportFillsABareCudaError() throws IOException {
+    String log = """
+        [2023-08-01 09:00:00,002] [INFO] [utils.py:786:see_memory_usage] MA 30.12 GB         Max_MA 31.40 GB         CA 32.00 GB         Max_CA 32 GB
+        RuntimeError: CUDA error: out of memory
+        """;
+    assertThat(scan(log)).singleElement().satisfies(e -> {
+      assertThat(e.framework()).isEqualTo(Framework.DEEPSPEED);
+      assertBytes(e.allocatedByFramework(), gib("30.12"));
+      assertBytes(e.reservedUnallocated(), gib("1.88"));
+      assertThat(e.anomalies()).anyMatch(a -> a.contains("see_memory_usage at line 1"));
+      assertThat(e.verdict()).isEqualTo(Verdict.UNKNOWN);
+    });
+  }
+
+  @Test
   void aRepeatedMessageIsOneEventAndGluedTextDoesNotHideIt() throws IOException {
     List<OomEvent> events = scanResource("duplicated-and-glued.log");
     assertThat(events).singleElement().satisfies(e -> {

@@ -10,6 +10,7 @@ import dev.headroom.analyzer.model.ProcessReport;
 import dev.headroom.analyzer.model.RunSpecDeclared;
 import dev.headroom.analyzer.model.Stats;
 import dev.headroom.analyzer.model.StepMark;
+import dev.headroom.analyzer.predict.FitLadder;
 import dev.headroom.analyzer.predict.MemoryPredictor;
 import dev.headroom.analyzer.predict.Metric;
 import dev.headroom.analyzer.predict.RunSpec;
@@ -92,6 +93,11 @@ class RecordingAnalyzerTest {
       assertThat(c.observedPeakBytes()).isEqualTo(g0.peakUsedBytes());
       assertThat(c.observedOverPredicted()).hasValueSatisfying(
           x -> assertThat(x).isCloseTo((double) g0.peakUsedBytes() / predicted, within(1e-12)));
+      var rungs = FitLadder.standard().climb(RunSpec.parse("{\"model\":\"llama-3-8b\"}", "t"));
+      assertThat(c.ladder()).extracting(PredictionCheck.Rung::name)
+          .containsExactlyElementsOf(rungs.stream().map(FitLadder.Rung::name).toList());
+      assertThat(c.firstFit().map(PredictionCheck.Rung::name))
+          .isEqualTo(rungs.stream().filter(FitLadder.Rung::fits).findFirst().map(FitLadder.Rung::name));
     });
   }
 
