@@ -142,8 +142,24 @@ final class PredictCommand implements Runnable {
   @Option(names = "--grad-accum", paramLabel = "N", description = "Gradient-accumulation steps (default: 1).")
   Long gradAccum;
 
-  @Option(names = "--gpus", paramLabel = "N", description = "Data-parallel GPUs (default: 1).")
+  @Option(names = "--gpus", paramLabel = "N",
+      description = "Every GPU of the run, data-parallel × tensor-parallel (default: 1).")
   Long gpus;
+
+  @Option(names = "--tensor-parallel", paramLabel = "T",
+      description = "Tensor-parallel degree with sequence parallelism (Megatron, torchtitan): matrices, "
+          + "vocabulary and activations split T ways; must divide --gpus, sharding runs over --gpus / T (default: 1).")
+  Long tensorParallel;
+
+  @Option(names = "--optimizer-in-backward", arity = "0..1", paramLabel = "BOOL",
+      description = "The optimizer steps each parameter during backward and frees its gradient "
+          + "(torchtune optimizer_in_bwd): no full gradient buffer; needs --grad-accum 1 (default: false).")
+  Boolean optimizerInBackward;
+
+  @Option(names = "--optimizer-foreach", arity = "0..1", paramLabel = "BOOL",
+      description = "torch's default foreach AdamW/SGD step, which allocates about one more copy of the "
+          + "trainable parameters; false for foreach=False or fused=True (default: true).")
+  Boolean optimizerForeach;
 
   @Option(names = "--sharding", paramLabel = "S",
       description = "none | ddp | zero1 | zero2 | zero3 | fsdp-full | fsdp-grad-op (default: none, ddp with --gpus > 1).")
@@ -294,6 +310,13 @@ final class PredictCommand implements Runnable {
     putIf(node, "gpu", gpu);
     if (expandableSegments != null) {
       node.put("expandable_segments", expandableSegments);
+    }
+    putIf(node, "tensor_parallel", tensorParallel);
+    if (optimizerInBackward != null) {
+      node.put("optimizer_in_backward", optimizerInBackward);
+    }
+    if (optimizerForeach != null) {
+      node.put("optimizer_foreach", optimizerForeach);
     }
     return RunSpec.parse(node, where, ModelPresets.bundled());
   }

@@ -191,7 +191,8 @@ class PredictCommandTest {
     for (String option : List.of("--spec", "--cases", "--model", "--layers", "--kv-heads", "--head-dim", "--tied",
         "--mlp", "--method", "--lora-rank", "--lora-targets", "--quant", "--precision", "--optimizer",
         "--micro-batch", "--seq-len", "--grad-ckpt", "--attention", "--loss", "--grad-accum", "--gpus",
-        "--sharding", "--offload", "--gpu", "--metric", "--fit", "--json")) {
+        "--sharding", "--offload", "--gpu", "--metric", "--fit", "--json", "--tensor-parallel",
+        "--optimizer-in-backward", "--optimizer-foreach")) {
       assertThat(r.out()).contains(option);
     }
   }
@@ -200,14 +201,28 @@ class PredictCommandTest {
   void benchPrintsMedianAndP90BesideBothAnchors() throws Exception {
     Result r = run("bench", "predict");
     assertThat(r.status()).isZero();
-    List<JsonNode> lines = r.json();
+    List<JsonNode> all = r.json();
+    List<JsonNode> excluded = all.stream().filter(n -> n.has("excluded_row")).toList();
+    List<JsonNode> lines = all.stream().filter(n -> n.has("group")).toList();
+    assertThat(excluded.size() + lines.size()).isEqualTo(all.size());
     assertThat(lines).extracting(n -> n.get("group").asText())
         .contains("all", "metric=allocated", "metric=reserved", "metric=device", "method=full", "method=lora", "method=qlora");
     JsonNode median = lines.get(0);
+    assertThat(median.get("set").asText()).isEqualTo("all");
     assertThat(median.get("figure").asText()).isEqualTo("median_ape_percent");
     assertThat(median.get("rows").asInt()).isEqualTo(47);
     assertThat(median.get("headroom").asDouble()).isLessThan(median.get("baseline_accelerate").asDouble());
     assertThat(median.get("headroom").asDouble()).isLessThan(median.get("baseline_deepspeed").asDouble());
     assertThat(lines.get(1).get("figure").asText()).isEqualTo("p90_ape_percent");
+    // Both sets are printed; the representable set is all rows less every excluded one, and
+    // each excluded row names its reason.
+    JsonNode representable = lines.stream()
+        .filter(n -> n.get("set").asText().equals("representable") && n.get("group").asText().equals("all"))
+        .findFirst().orElseThrow();
+    assertThat(representable.get("rows").asInt()).isEqualTo(47 - excluded.size());
+    assertThat(excluded).isNotEmpty().allSatisfy(n -> {
+      assertThat(n.get("reason").asText()).isIn("distrusted", "not-representable");
+      assertThat(n.get("why").asText()).isNotBlank();
+    });
   }
 }

@@ -35,6 +35,30 @@ class CalibrationTest {
   }
 
   @Test
+  void withoutTheExcludedRowsTheErrorsShrinkAndTheAnchorsStayFarBehind() {
+    CalibrationExclusions exclusions = CalibrationExclusions.bundled();
+    List<Double> all = new ArrayList<>();
+    List<Double> kept = new ArrayList<>();
+    List<Double> keptAccelerate = new ArrayList<>();
+    MemoryPredictor predictor = MemoryPredictor.standard();
+    for (PredictionCase c : CasesFile.calibration()) {
+      PredictionCase.Valid v = (PredictionCase.Valid) c;
+      double measured = v.measuredGib().orElseThrow();
+      double error = ErrorSummary.absolutePercentError(predictor.predict(v.spec()).peakBytes(v.metric()) / GIB, measured);
+      all.add(error);
+      if (exclusions.find(v.id()).isEmpty()) {
+        kept.add(error);
+        keptAccelerate.add(ErrorSummary.absolutePercentError(AnchorEstimates.accelerate(v.spec()) / GIB, measured));
+      }
+    }
+    ErrorSummary everything = ErrorSummary.of(all);
+    ErrorSummary representable = ErrorSummary.of(kept);
+    assertThat(representable.count()).isEqualTo(all.size() - exclusions.all().size());
+    assertThat(representable.p90Percent()).isLessThan(everything.p90Percent());
+    assertThat(representable.medianPercent()).isLessThan(ErrorSummary.of(keptAccelerate).medianPercent() / 5);
+  }
+
+  @Test
   void errorSummaryUsesTheMiddleAndTheNearestRank() {
     ErrorSummary s = ErrorSummary.of(List.of(5.0, 1.0, 3.0, 2.0, 4.0, 6.0, 7.0, 8.0, 9.0, 10.0));
     assertThat(s.medianPercent()).isEqualTo(5.5);
