@@ -30,6 +30,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "collector",
     mixinStandardHelpOptions = true,
+    header = "Receive the agents' frames, predict each run, alert, store, and serve the dashboard.",
     description = {
       "Receive agents' frames, set every run's observed peaks against its prediction, raise alerts,",
       "keep recordings, the run catalog and the alert history, and serve the dashboard, the JSON API",

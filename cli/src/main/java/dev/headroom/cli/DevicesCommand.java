@@ -18,6 +18,7 @@ import picocli.CommandLine.Option;
     name = "devices",
     mixinStandardHelpOptions = true,
     sortOptions = false,
+    header = "List every GPU with used / usable memory and the processes holding it.",
     description = {
       "List every GPU: index, name, UUID, used / usable GiB and used/usable as a percentage",
       "(usable = total - driver-reserved memory, what the danger threshold is set against),",

@@ -129,7 +129,8 @@ class PrometheusScrapeE2ETest {
       assertThat(danger.path("labels").path("severity").asText()).isEqualTo("critical");
       assertThat(danger.path("labels").path("kind").asText()).isEqualTo("danger");
       assertThat(danger.path("labels").path("job").asText()).isEqualTo("headroom-agent");
-      assertThat(danger.path("generatorURL").asText()).startsWith(prometheus.baseUrl().toString());
+      // Prometheus names itself by host name in generatorURL; the port tells which one sent it.
+      assertThat(danger.path("generatorURL").asText()).contains(":" + prometheus.baseUrl().getPort() + "/graph?");
       assertThat(danger.path("annotations").path("suggested_action").asText()).isNotBlank();
       assertThat(StreamSupport.stream(alerts.spliterator(), false).noneMatch(a -> isDanger(a, HEALTHY_GPU)))
           .as("the healthy GPU is not in danger").isTrue();
