@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -89,6 +90,10 @@ final class DemoCommand implements Callable<Integer> {
     DemoPace pace = pace();
     Path reportFile = report != null ? report : Path.of(System.getProperty("java.io.tmpdir"), "headroom-demo",
         "report.html");
+    if (Files.isDirectory(reportFile)) {
+      throw new UserInputException("--report " + reportFile + " is a folder; give a file name such as "
+          + reportFile.resolve("report.html"));
+    }
     routeLogsBeside(reportFile);
     DemoSettings settings = new DemoSettings(loadScenario(), pace, !noBrowser, reportFile, keepRunning,
         !plain && onTerminal(), Duration.ofSeconds(10), version(),
@@ -110,7 +115,8 @@ final class DemoCommand implements Callable<Integer> {
     try {
       DemoRun.run(settings, out, stop);
     } catch (IOException e) {
-      throw new UserInputException("demo: " + e.getMessage());
+      // NIO's messages are often only a path: say what kind of failure it was too.
+      throw new UserInputException("demo: " + e.getMessage() + " (" + e.getClass().getSimpleName() + ")");
     } finally {
       finished.countDown();
       try {
@@ -154,7 +160,7 @@ final class DemoCommand implements Callable<Integer> {
     String name = reportFile.getFileName().toString();
     int dot = name.lastIndexOf('.');
     try {
-      java.nio.file.Files.createDirectories(dir);
+      Files.createDirectories(dir);
     } catch (IOException e) {
       throw new UserInputException("--report " + reportFile + ": cannot create " + dir + ": " + e.getMessage());
     }

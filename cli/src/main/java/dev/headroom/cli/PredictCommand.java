@@ -461,8 +461,10 @@ final class PredictCommand implements Runnable {
               + (s.quant() == TrainingSetup.Quant.NONE ? "" : " " + s.quant().label()),
           s.precision().label(), s.optimizer().label(), s.microBatch(), s.seqLen(), s.checkpointing().label(),
           s.attention().label(), s.loss().label());
-      out.printf(Locale.ROOT, "GPU %s × %d (%s, offload %s): %s capacity, %s usable%n", spec.gpu().name(), s.gpus(),
-          s.sharding().label(), s.offload().label(), gib(p.capacityBytes()), gib(p.usableBytes()));
+      out.printf(Locale.ROOT, "GPU %s × %d (%s%s, offload %s%s): %s capacity, %s usable%n", spec.gpu().name(), s.gpus(),
+          s.sharding().label(), s.tensorParallel() > 1 ? ", tensor parallel " + s.tensorParallel() : "",
+          s.offload().label(), s.optimizerInBackward() ? ", optimizer in backward" : "",
+          gib(p.capacityBytes()), gib(p.usableBytes()));
       out.printf(Locale.ROOT, "params %,d, trainable %,d; peak at the %s%n", p.params(), p.trainableParams(), p.peakPhase());
       List<String[]> rows = new ArrayList<>();
       String[] header = new String[metrics.size() + 1];

@@ -132,6 +132,9 @@ class DemoCommandTest {
     Result slow = run("demo", "--speed", "-3", "--no-browser");
     assertThat(slow.status()).isEqualTo(2);
     assertThat(slow.err()).contains("--speed must be more than 0");
+    Result folder = run("demo", "--report", dir.toString(), "--no-browser");
+    assertThat(folder.status()).isEqualTo(2);
+    assertThat(folder.err()).contains("--report " + dir + " is a folder");
     Result hook = run("demo", "--webhook", "ftp://example/x", "--no-browser", "--duration", "1");
     assertThat(hook.status()).isEqualTo(2);
     assertThat(hook.err()).contains("--webhook 'ftp://example/x' must be an http:// or https:// URL");

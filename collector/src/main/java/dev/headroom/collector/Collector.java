@@ -207,7 +207,9 @@ public final class Collector implements Closeable {
       alerts.addListener(sink);
     }
     config.alertmanager().ifPresent(url -> {
-      AlertmanagerSink sink = AlertmanagerSink.start(url, client, Duration.ofMinutes(1), clock, mapper);
+      // Wall clock, not the collector's: Alertmanager compares startsAt/endsAt with its own clock,
+      // and the collector's may be compressed (demo) or a test's.
+      AlertmanagerSink sink = AlertmanagerSink.start(url, client, Duration.ofMinutes(1), Clock.systemUTC(), mapper);
       sinks.add(sink);
       alerts.addListener(sink);
     });

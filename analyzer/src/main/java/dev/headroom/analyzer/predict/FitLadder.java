@@ -63,7 +63,9 @@ public final class FitLadder {
     steps.add(new Step("micro-batch 1 with gradient accumulation", "none at the same tokens per step (lower GPU utilisation)",
         spec -> {
           TrainingSetup s = spec.setup();
-          return s.microBatch() == 1 ? spec : spec.withSetup(s.withBatch(1, s.gradAccum() * s.microBatch()));
+          // An optimizer that steps inside backward cannot accumulate: the rung does not apply.
+          return s.microBatch() == 1 || s.optimizerInBackward()
+              ? spec : spec.withSetup(s.withBatch(1, s.gradAccum() * s.microBatch()));
         }));
     steps.add(new Step("shard across the GPUs (FSDP full shard)", "all-gather and reduce-scatter every step",
         spec -> {
@@ -82,15 +84,16 @@ public final class FitLadder {
             q = new TrainingSetup(Method.QLORA, 16, LoraTarget.allLinear(), q.loraDropout(), Quant.NF4_DQ,
                 q.precision(), q.optimizer(), q.microBatch(), q.seqLen(), q.checkpointing(),
                 q.attention(), q.loss(), q.gradAccum(), q.gpus(), q.sharding(), q.offload(),
-                q.expandableSegments());
+                q.expandableSegments(), q.tensorParallel(), q.optimizerInBackward(), q.optimizerForeach());
           }
           return spec.withSetup(q);
         }));
     steps.add(new Step("offload optimizer to CPU", "PCIe-bound step (~32 GB/s instead of TB/s HBM)",
+        // The offloaded step runs on the CPU after backward, so it replaces an in-backward step.
         spec -> spec.setup().offload() == Offload.NONE
-            ? spec.withSetup(spec.setup().withOffload(Offload.OPTIMIZER)) : spec));
+            ? spec.withSetup(spec.setup().withOptimizerInBackward(false).withOffload(Offload.OPTIMIZER)) : spec));
     steps.add(new Step("offload parameters too", "PCIe-bound forward and backward (every layer crosses PCIe)",
-        spec -> spec.withSetup(spec.setup().withOffload(Offload.PARAMS_OPTIMIZER))));
+        spec -> spec.withSetup(spec.setup().withOptimizerInBackward(false).withOffload(Offload.PARAMS_OPTIMIZER))));
     return steps;
   }
 

@@ -157,6 +157,12 @@ public record TrainingSetup(
         offload, on, tensorParallel, optimizerInBackward, optimizerForeach);
   }
 
+  public TrainingSetup withOptimizerInBackward(boolean on) {
+    return new TrainingSetup(method, loraRank, loraTargets, loraDropout, quant, precision,
+        optimizer, microBatch, seqLen, checkpointing, attention, loss, gradAccum, gpus, sharding,
+        offload, expandableSegments, tensorParallel, on, optimizerForeach);
+  }
+
   public enum Method implements Labeled {
     FULL("full"), LORA("lora"), QLORA("qlora");
     private final String label;

@@ -70,6 +70,18 @@ class SetupExtensionsTest {
   }
 
   @Test
+  void theLadderClimbsPastRungsThatCannotCombineWithAnInBackwardStep() {
+    RunSpec spec = RunSpec.parse("{\"model\":\"llama-3-70b\",\"precision\":\"bf16-true\","
+        + "\"micro_batch\":4,\"seq_len\":4096,\"optimizer_in_backward\":true,\"gpu\":\"RTX-4090\"}", "t");
+    List<FitLadder.Rung> rungs = FitLadder.standard().climb(spec);
+    assertThat(rungs).isNotEmpty();
+    // No rung accumulates gradients while stepping in backward, and offload switches it off.
+    assertThat(rungs).allSatisfy(r -> assertThat(
+        r.spec().setup().optimizerInBackward() && r.spec().setup().gradAccum() > 1).isFalse());
+    assertThat(rungs.get(rungs.size() - 1).spec().setup().optimizerInBackward()).isFalse();
+  }
+
+  @Test
   void foreachOffRemovesTheStepTemporaryOfOneParameterCopy() {
     String base = "{\"model\":\"llama-2-7b\",\"precision\":\"bf16-true\",\"micro_batch\":1,\"seq_len\":1304";
     Prediction foreach = predict(base + "}");

@@ -1,6 +1,7 @@
 package dev.headroom.cli.demo;
 
 import java.awt.Desktop;
+import java.awt.GraphicsEnvironment;
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;
@@ -31,7 +32,7 @@ final class BrowserLauncher {
       }
     }
     try {
-      if (!java.awt.GraphicsEnvironment.isHeadless() && Desktop.isDesktopSupported()
+      if (!GraphicsEnvironment.isHeadless() && Desktop.isDesktopSupported()
           && Desktop.getDesktop().isSupported(Desktop.Action.BROWSE)) {
         Desktop.getDesktop().browse(url);
         return Optional.empty();

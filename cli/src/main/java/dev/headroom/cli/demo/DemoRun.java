@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.EnumSet;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
@@ -61,7 +62,7 @@ public final class DemoRun {
     String name = s.scenario().scenario().name();
     LiveView view = new LiveView(out, s.ansi(), s.plainEvery(), () -> snapshot(fleet, name, simulatedEnd, s.pace()),
         fleet.simulation(), fleet.alerts(), fleet.ooms());
-    view.note(String.format(java.util.Locale.ROOT,
+    view.note(String.format(Locale.ROOT,
         "headroom demo: %d agent(s), %d simulated GPU(s) from %s; %s of training in %d s (%sx speed)",
         fleet.agentCount(), fleet.gpuCount(), s.scenario().origin(), FleetTable.span(s.pace().simulatedDuration()),
         s.pace().wallDuration().toSeconds(), speed(s.pace().speed())));
@@ -94,7 +95,15 @@ public final class DemoRun {
   private static DemoReport.Written writeReport(DemoSettings s, DemoFleet fleet, Duration simulatedEnd)
       throws IOException {
     fleet.collector().flush();
-    return DemoReport.write(s.reportFile(), new DemoReport.Input(
+    try {
+      return DemoReport.write(s.reportFile(), reportInput(s, fleet, simulatedEnd));
+    } catch (IOException e) {
+      throw new IOException("cannot write the report " + s.reportFile().toAbsolutePath() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static DemoReport.Input reportInput(DemoSettings s, DemoFleet fleet, Duration simulatedEnd) {
+    return new DemoReport.Input(
         s.scenario().scenario().name(),
         s.scenario().origin(),
         s.pace(),
@@ -103,7 +112,7 @@ public final class DemoRun {
         fleet.alerts().all(),
         fleet.collector().registry(),
         fleet.collector().registry().policy().dangerRatio(),
-        fleet.simulation()));
+        fleet.simulation());
   }
 
   private static FleetTable.Snapshot snapshot(DemoFleet fleet, String name, Duration simulatedEnd, DemoPace pace) {

@@ -5,6 +5,8 @@ import dev.headroom.analyzer.model.Observation;
 import dev.headroom.collector.AgentIdentity;
 import dev.headroom.collector.runs.RunObservationListener;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,12 +45,12 @@ final class OomWatch implements RunObservationListener {
 
   /** Every crash seen, for the report. */
   List<Crash> all() {
-    return byGpu.values().stream().sorted(java.util.Comparator.comparing(Crash::at)).toList();
+    return byGpu.values().stream().sorted(Comparator.comparing(Crash::at)).toList();
   }
 
   /** Crashes not yet printed. */
   List<Crash> drain() {
-    List<Crash> out = new java.util.ArrayList<>();
+    List<Crash> out = new ArrayList<>();
     for (Crash c = unprinted.poll(); c != null; c = unprinted.poll()) {
       out.add(c);
     }

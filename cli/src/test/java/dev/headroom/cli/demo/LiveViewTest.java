@@ -58,7 +58,7 @@ class LiveViewTest {
         new AllocatorSample(ORIGIN.plusSeconds(1898), 3301, 0, Optional.of("GPU-h100b2c3-0000"), 70L << 30, 70L << 30,
             78L << 30, 78L << 30, 70L << 30, 0, OptionalLong.empty(), 0, 1), List.of("mistral"));
 
-    boolean ranFull = view.runUntil(System.nanoTime() + Duration.ofMillis(600).toNanos(), new CountDownLatch(1));
+    boolean ranFull = view.runUntil(System.nanoTime() + Duration.ofMillis(350).toNanos(), new CountDownLatch(1));
 
     assertThat(ranFull).isTrue();
     String out = text.toString();
@@ -69,7 +69,7 @@ class LiveViewTest {
     assertThat(raisedAt).isPositive();
     assertThat(crashAt).isGreaterThan(raisedAt);
     assertThat(resolvedAt).isGreaterThan(crashAt);
-    // One table in 600 ms when the period is an hour: the first; events are not printed twice.
+    // One table in 350 ms when the period is an hour: the first; events are not printed twice.
     assertThat(tables.get()).isEqualTo(1);
     assertThat(out.split("ALERT danger", -1)).hasSize(2);
 
@@ -90,7 +90,7 @@ class LiveViewTest {
     LiveView view = view(true);
     view.note("dashboard: http://x/");
     alerts.onAlert(new AlertEvent.Raised(danger(ORIGIN.plus(Duration.ofMinutes(17)))));
-    view.runUntil(System.nanoTime() + Duration.ofMillis(300).toNanos(), new CountDownLatch(1));
+    view.runUntil(System.nanoTime() + Duration.ofMillis(100).toNanos(), new CountDownLatch(1));
     view.finish();
     String out = text.toString();
     assertThat(out).startsWith("\u001b[H\u001b[2J").contains("events:\n  [0:17:00] ALERT danger");

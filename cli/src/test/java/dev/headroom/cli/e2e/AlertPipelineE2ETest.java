@@ -112,7 +112,7 @@ class AlertPipelineE2ETest {
         }
       }
       return seenActive.containsKey("HeadroomDanger/" + DANGER_GPU) && seenActive.containsKey("HeadroomLeak/" + LEAK_GPU);
-    }, () -> "seen active so far: " + seenActive.keySet() + "\n" + alertmanager.log());
+    }, () -> "seen active so far: " + seenActive.keySet() + "\n" + collectorAlerts() + "\n" + alertmanager.log());
 
     JsonNode danger = seenActive.get("HeadroomDanger/" + DANGER_GPU);
     assertThat(danger.path("labels").path("run_id").asText()).isEqualTo("e2e-danger");
@@ -136,7 +136,7 @@ class AlertPipelineE2ETest {
             && StreamSupport.stream(list.spliterator(), false).noneMatch(a ->
                 List.of(DANGER_GPU, LEAK_GPU).contains(a.path("labels").path("gpu_uuid").asText())
                     && List.of("HeadroomDanger", "HeadroomLeak").contains(a.path("labels").path("alertname").asText())),
-        () -> "notifications so far: " + receiver.notified() + "\n" + alertmanager.log());
+        () -> "notifications so far: " + receiver.notified() + "\n" + collectorAlerts() + "\n" + alertmanager.log());
     assertThat(receiver.saw("firing", "HeadroomDanger", DANGER_GPU)).as("danger was notified firing first").isTrue();
     assertThat(receiver.saw("firing", "HeadroomLeak", LEAK_GPU)).as("leak was notified firing first").isTrue();
   }
@@ -166,6 +166,16 @@ class AlertPipelineE2ETest {
     chromium.screenshot(runPage, shot);
     assertThat(shot).exists();
     assertThat(ImageIO.read(shot.toFile()).getWidth()).isEqualTo(1400);
+  }
+
+  /** The collector's own alert history, for failure messages: raised there but not in Alertmanager? */
+  private String collectorAlerts() {
+    try {
+      return "collector's alerts: " + poller.get(URI.create("http://127.0.0.1:" + collector.httpAddress().getPort()
+          + "/api/alerts"));
+    } catch (Exception e) {
+      return "collector's alerts unavailable: " + e;
+    }
   }
 
   private static double ratioIn(JsonNode alertmanagerAlert) {

@@ -53,7 +53,8 @@ final class Peers {
 
   /**
    * Alertmanager with clustering off and 1 s notification groups; with {@code webhookUrl} every
-   * notification, resolved ones included, goes there.
+   * notification, resolved ones included, goes there. Debug logging, so its log (in a failure
+   * message) shows every alert it received.
    */
   static ExternalPeer alertmanager(Path binary, Path workDir, Optional<String> webhookUrl)
       throws IOException, InterruptedException {
@@ -75,6 +76,6 @@ final class Peers {
     int port = ExternalPeer.freeLoopbackPort();
     return ExternalPeer.start("alertmanager", List.of(binary.toString(), "--config.file=" + config,
         "--storage.path=" + workDir.resolve("alertmanager-data"), "--web.listen-address=127.0.0.1:" + port,
-        "--cluster.listen-address="), port, "/-/ready", workDir);
+        "--cluster.listen-address=", "--log.level=debug"), port, "/-/ready", workDir);
   }
 }

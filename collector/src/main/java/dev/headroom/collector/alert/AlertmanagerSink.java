@@ -37,6 +37,12 @@ import org.slf4j.LoggerFactory;
  * endsAt} = its resolve time until one post succeeds. Changes are posted at once; a failed post is
  * retried at the next round.
  *
+ * <p>Times: Alertmanager judges {@code startsAt}/{@code endsAt} on its own clock, so they are
+ * stamped with this sink's (wall) clock when it hears of the raise or resolve, not with the
+ * detectors' times, which follow the agents' reports and may be simulated (the demo runs an hour in
+ * a minute) or skewed. The detectors' times travel as the annotations {@code raised_at} and
+ * {@code resolved_at}.
+ *
  * <p>Labels: {@code alertname} (e.g. HeadroomDanger), {@code kind}, {@code severity}, {@code run_id},
  * {@code hostname}, and {@code gpu_uuid} or {@code agent_id}. Annotations: {@code summary} (the
  * explanation), {@code suggested_action}, {@code values} ({@code name=value ...}).
@@ -54,6 +60,9 @@ public final class AlertmanagerSink implements AlertListener, AutoCloseable {
   private final ObjectMapper mapper;
   private final Map<AlertKey, Alert> active = new LinkedHashMap<>();
   private final Map<AlertKey, Alert> unsentResolved = new LinkedHashMap<>();
+  /** This sink's clock when it heard of each alert's raise and (for unsent resolves) resolve. */
+  private final Map<AlertKey, Instant> heardRaisedAt = new LinkedHashMap<>();
+  private final Map<AlertKey, Instant> heardResolvedAt = new LinkedHashMap<>();
   private final ScheduledExecutorService poster;
   private final AtomicBoolean postQueued = new AtomicBoolean();
   private final AtomicLong posts = new AtomicLong();
@@ -97,12 +106,17 @@ public final class AlertmanagerSink implements AlertListener, AutoCloseable {
   public void onAlert(AlertEvent event) {
     Alert a = event.alert();
     synchronized (this) {
+      Instant now = clock.instant();
       if (event instanceof AlertEvent.Raised) {
         unsentResolved.remove(a.key());
-        active.put(a.key(), a);
+        heardResolvedAt.remove(a.key());
+        if (active.put(a.key(), a) == null) {
+          heardRaisedAt.put(a.key(), now);
+        }
       } else {
         active.remove(a.key());
         unsentResolved.put(a.key(), a);
+        heardResolvedAt.put(a.key(), now);
       }
     }
     if (postQueued.compareAndSet(false, true) && !poster.isShutdown()) {
@@ -133,9 +147,13 @@ public final class AlertmanagerSink implements AlertListener, AutoCloseable {
   private void post() {
     List<Alert> activeNow;
     List<Alert> resolvedNow;
+    Map<AlertKey, Instant> startsAt;
+    Map<AlertKey, Instant> endsAt;
     synchronized (this) {
       activeNow = new ArrayList<>(active.values());
       resolvedNow = new ArrayList<>(unsentResolved.values());
+      startsAt = new LinkedHashMap<>(heardRaisedAt);
+      endsAt = new LinkedHashMap<>(heardResolvedAt);
     }
     if (activeNow.isEmpty() && resolvedNow.isEmpty()) {
       return;
@@ -143,10 +161,11 @@ public final class AlertmanagerSink implements AlertListener, AutoCloseable {
     Instant activeEndsAt = clock.instant().plus(resendInterval.multipliedBy(4));
     ArrayNode body = mapper.createArrayNode();
     for (Alert a : activeNow) {
-      body.add(toAlertmanager(a, activeEndsAt));
+      body.add(toAlertmanager(a, startsAt.getOrDefault(a.key(), a.raisedAt()), activeEndsAt));
     }
     for (Alert a : resolvedNow) {
-      body.add(toAlertmanager(a, a.resolvedAt().orElseThrow()));
+      body.add(toAlertmanager(a, startsAt.getOrDefault(a.key(), a.raisedAt()),
+          endsAt.getOrDefault(a.key(), a.resolvedAt().orElseThrow())));
     }
     HttpRequest request;
     try {
@@ -178,12 +197,19 @@ public final class AlertmanagerSink implements AlertListener, AutoCloseable {
     posts.incrementAndGet();
     synchronized (this) {
       for (Alert a : resolvedNow) {
-        unsentResolved.remove(a.key(), a);
+        if (unsentResolved.remove(a.key(), a)) {
+          heardRaisedAt.remove(a.key());
+          heardResolvedAt.remove(a.key());
+        }
       }
     }
   }
 
   ObjectNode toAlertmanager(Alert a, Instant endsAt) {
+    return toAlertmanager(a, a.raisedAt(), endsAt);
+  }
+
+  ObjectNode toAlertmanager(Alert a, Instant startsAt, Instant endsAt) {
     ObjectNode node = mapper.createObjectNode();
     ObjectNode labels = node.putObject("labels");
     labels.put("alertname", a.kind().alertName());
@@ -206,7 +232,9 @@ public final class AlertmanagerSink implements AlertListener, AutoCloseable {
           .append(d == Math.rint(d) ? Long.toString((long) d) : String.format(Locale.ROOT, "%.4g", d));
     }
     annotations.put("values", values.toString());
-    node.put("startsAt", a.raisedAt().toString());
+    annotations.put("raised_at", a.raisedAt().toString());
+    a.resolvedAt().ifPresent(t -> annotations.put("resolved_at", t.toString()));
+    node.put("startsAt", startsAt.toString());
     node.put("endsAt", endsAt.toString());
     return node;
   }

@@ -122,4 +122,45 @@ class AlertmanagerSinkTest {
       assertThat(active.path("annotations").path("values").asText()).isEqualTo("silentSeconds=4.500");
     }
   }
+
+  @Test
+  void startsAtAndEndsAtFollowTheSinksClockNotTheDetectorsTimes() throws Exception {
+    // Detector times an hour ahead of the sink's clock, as in the time-compressed demo: sent as
+    // they are, Alertmanager would keep the resolved alert active until that future endsAt.
+    java.util.concurrent.BlockingQueue<String> bodies = new java.util.concurrent.LinkedBlockingQueue<>();
+    com.sun.net.httpserver.HttpServer server =
+        com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext("/api/v2/alerts", exchange -> {
+      bodies.add(new String(exchange.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+      exchange.sendResponseHeaders(200, -1);
+      exchange.close();
+    });
+    server.start();
+    MutableClock wall = new MutableClock(T0.plusSeconds(100));
+    URI base = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    try (AlertmanagerSink sink = AlertmanagerSink.start(base, http, Duration.ofMinutes(1), wall, mapper)) {
+      var key = new dev.headroom.analyzer.alert.AlertKey(dev.headroom.analyzer.alert.AlertKind.DANGER, "r", "GPU-0");
+      var condition = new dev.headroom.analyzer.alert.Condition(dev.headroom.analyzer.alert.AlertKind.DANGER,
+          dev.headroom.analyzer.alert.Severity.CRITICAL, java.util.Map.of("ratio", 0.95), "high", "lower it");
+      java.time.Instant simulatedRaise = T0.plus(Duration.ofHours(1));
+      var raised = new dev.headroom.analyzer.alert.Alert(key, "node-1", Optional.of("GPU-0"), condition,
+          simulatedRaise, Optional.empty());
+      sink.onAlert(new dev.headroom.analyzer.alert.AlertEvent.Raised(raised));
+      JsonNode first = mapper.readTree(bodies.poll(WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)).get(0);
+      assertThat(first.path("startsAt").asText()).isEqualTo(T0.plusSeconds(100).toString());
+      assertThat(first.path("annotations").path("raised_at").asText()).isEqualTo(simulatedRaise.toString());
+
+      wall.advance(Duration.ofSeconds(30));
+      var resolved = new dev.headroom.analyzer.alert.Alert(key, "node-1", Optional.of("GPU-0"), condition,
+          simulatedRaise, Optional.of(simulatedRaise.plus(Duration.ofMinutes(20))));
+      sink.onAlert(new dev.headroom.analyzer.alert.AlertEvent.Resolved(resolved));
+      JsonNode second = mapper.readTree(bodies.poll(WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)).get(0);
+      assertThat(second.path("startsAt").asText()).isEqualTo(T0.plusSeconds(100).toString());
+      assertThat(second.path("endsAt").asText()).isEqualTo(T0.plusSeconds(130).toString());
+      assertThat(second.path("annotations").path("resolved_at").asText())
+          .isEqualTo(simulatedRaise.plus(Duration.ofMinutes(20)).toString());
+    } finally {
+      server.stop(0);
+    }
+  }
 }
