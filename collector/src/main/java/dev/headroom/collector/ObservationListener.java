@@ -1,6 +1,8 @@
 package dev.headroom.collector;
 
 import dev.headroom.analyzer.model.Observation;
+import dev.headroom.protocol.wire.SequencedObservation;
+import java.util.List;
 
 /**
  * What the ingest server hands every accepted frame to, after the token check and after duplicates
@@ -18,4 +20,18 @@ public interface ObservationListener {
    * @param observation the decoded observation
    */
   void onObservation(AgentIdentity from, long sequence, Observation observation);
+
+  /**
+   * Several consecutive new frames of one agent (one read burst), in sequence order. The ingest
+   * server hands bursts over this way and acknowledges them only after this returned, so a listener
+   * can persist the whole burst at once (one write instead of one per frame). Throwing refuses the
+   * burst: nothing of it is acknowledged and the agent sends it again.
+   *
+   * <p>The default hands the frames to {@link #onObservation} one by one.
+   */
+  default void onObservations(AgentIdentity from, List<SequencedObservation> burst) {
+    for (SequencedObservation o : burst) {
+      onObservation(from, o.sequence(), o.observation());
+    }
+  }
 }

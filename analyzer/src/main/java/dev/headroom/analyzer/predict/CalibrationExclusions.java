@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -35,7 +36,7 @@ public final class CalibrationExclusions {
   private final Map<String, Exclusion> byId;
 
   private CalibrationExclusions(Map<String, Exclusion> byId) {
-    this.byId = byId;
+    this.byId = Collections.unmodifiableMap(new LinkedHashMap<>(byId));
   }
 
   /** The list shipped with the calibration cases. */
@@ -87,6 +88,7 @@ public final class CalibrationExclusions {
     return Optional.ofNullable(byId.get(id));
   }
 
+  /** Every exclusion by row id, in file order. */
   public Map<String, Exclusion> all() {
     return byId;
   }

@@ -16,6 +16,8 @@ import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
 import java.io.IOException;
 import java.net.SocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
@@ -26,9 +28,10 @@ import org.slf4j.LoggerFactory;
  * One agent connection: waits for the hello, checks it, then hands every new observation to the
  * listener and acknowledges it. One instance per channel; runs on that channel's event loop.
  *
- * <p>Acknowledgements are cumulative and sent once per read burst ({@code channelReadComplete}),
- * always after the listener returned for every frame they cover: an acknowledged frame has been
- * stored. A listener that throws gets nothing acknowledged and the connection closed, so the agent
+ * <p>The new frames of one read burst are handed to the listener together at the burst's end
+ * ({@code channelReadComplete}; at most {@link #MAX_FRAMES_PER_HANDOVER} at a time), so storage can
+ * write them with one call. Acknowledgements are cumulative and sent once per read burst, always
+ * after the listener returned for every frame they cover: an acknowledged frame has been stored. A listener that throws gets nothing acknowledged and the connection closed, so the agent
  * replays the frame later.
  */
 final class AgentSessionHandler extends SimpleChannelInboundHandler<Frame> {
@@ -41,9 +44,17 @@ final class AgentSessionHandler extends SimpleChannelInboundHandler<Frame> {
   private final IngestCounters counters;
   private final AgentRateLimiter rateLimiter;
   private final SessionRegistry sessions;
+  /** Largest burst handed to the listener at once; a longer burst is handed over in parts. */
+  static final int MAX_FRAMES_PER_HANDOVER = 1024;
+
   private AgentIdentity identity;
+  /** The highest sequence taken from the stream (queued for the listener, or dropped as invalid). */
   private long lastDelivered;
+  /** The highest sequence the listener has stored (all frames up to it): what the ledger and acks say. */
+  private long lastStored;
   private long lastAcked;
+  /** New frames of the current read burst, not yet handed to the listener. */
+  private final List<SequencedObservation> pending = new ArrayList<>();
   private int framesThisBurst;
   private boolean closing;
 
@@ -103,6 +114,7 @@ final class AgentSessionHandler extends SimpleChannelInboundHandler<Frame> {
     identity = new AgentIdentity(hello.getAgentId(), hello.getBootId(), hello.getHostname(), hello.getAgentVersion());
     sessions.register(identity, ctx.channel());
     lastDelivered = ledger.lastSequence(identity.agentId(), identity.bootId());
+    lastStored = lastDelivered;
     lastAcked = lastDelivered;
     ctx.writeAndFlush(Frames.helloAck(lastDelivered, config.collectorVersion()));
     log.info("agent {} (boot {}, host {}, version {}) connected from {}; resuming after frame {}",
@@ -129,27 +141,43 @@ final class AgentSessionHandler extends SimpleChannelInboundHandler<Frame> {
       // Acknowledged and dropped: replaying it would fail the same way forever.
       counters.invalidObservationsDropped.increment();
       log.warn("agent {}: dropped invalid frame: {}", identity.agentId(), e.getMessage());
-      advance(sequence);
+      lastDelivered = sequence;
       return;
     }
-    try {
-      listener.onObservation(identity, sequence, observation.observation());
-    } catch (RuntimeException e) {
-      log.error("agent {}: frame {} could not be stored; closing so the agent replays it", identity.agentId(),
-          sequence, e);
-      closing = true;
-      ctx.close();
-      return;
+    pending.add(observation);
+    lastDelivered = sequence;
+    if (pending.size() >= MAX_FRAMES_PER_HANDOVER) {
+      handOver(ctx);
     }
-    counters.framesAccepted.increment();
-    advance(sequence);
   }
 
-  private void advance(long sequence) {
-    lastDelivered = sequence;
-    // Per frame, not per burst: a reconnect of the same agent on another event loop must never
-    // read a ledger that lags what this connection already handed to the listener.
-    ledger.delivered(identity.agentId(), identity.bootId(), sequence);
+  /**
+   * Hands the burst's new frames to the listener in one call (so storage writes them with one
+   * write), then advances the ledger past them. Returns false, having closed the connection, when
+   * the listener refused them: nothing of the burst is acknowledged and the agent replays it.
+   */
+  private boolean handOver(ChannelHandlerContext ctx) {
+    if (!pending.isEmpty()) {
+      List<SequencedObservation> burst = List.copyOf(pending);
+      pending.clear();
+      try {
+        listener.onObservations(identity, burst);
+      } catch (RuntimeException e) {
+        log.error("agent {}: frames {}..{} could not be stored; closing so the agent replays them",
+            identity.agentId(), burst.get(0).sequence(), burst.get(burst.size() - 1).sequence(), e);
+        closing = true;
+        ctx.close();
+        return false;
+      }
+      counters.framesAccepted.add(burst.size());
+    }
+    if (lastDelivered > lastStored) {
+      lastStored = lastDelivered;
+      // Only after the listener stored them: a reconnect of this agent resumes after them, so the
+      // ledger must never claim a frame that is not stored.
+      ledger.delivered(identity.agentId(), identity.bootId(), lastStored);
+    }
+    return true;
   }
 
   /**
@@ -158,6 +186,10 @@ final class AgentSessionHandler extends SimpleChannelInboundHandler<Frame> {
    */
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
+    if (!closing && identity != null && !handOver(ctx)) {
+      ctx.fireChannelReadComplete();
+      return;
+    }
     if (!closing && identity != null && framesThisBurst > 0) {
       long pauseNanos = rateLimiter.take(identity.agentId(), framesThisBurst);
       framesThisBurst = 0;
@@ -167,9 +199,9 @@ final class AgentSessionHandler extends SimpleChannelInboundHandler<Frame> {
         ctx.executor().schedule(() -> ctx.channel().config().setAutoRead(true), pauseNanos, TimeUnit.NANOSECONDS);
       }
     }
-    if (!closing && identity != null && lastDelivered > lastAcked) {
-      lastAcked = lastDelivered;
-      ctx.writeAndFlush(Frames.ack(lastDelivered));
+    if (!closing && identity != null && lastStored > lastAcked) {
+      lastAcked = lastStored;
+      ctx.writeAndFlush(Frames.ack(lastStored));
     }
     ctx.fireChannelReadComplete();
   }
@@ -178,7 +210,7 @@ final class AgentSessionHandler extends SimpleChannelInboundHandler<Frame> {
   public void channelInactive(ChannelHandlerContext ctx) {
     if (identity != null) {
       sessions.unregister(identity, ctx.channel());
-      log.info("agent {} (boot {}) disconnected after frame {}", identity.agentId(), identity.bootId(), lastDelivered);
+      log.info("agent {} (boot {}) disconnected after frame {}", identity.agentId(), identity.bootId(), lastStored);
     }
     ctx.fireChannelInactive();
   }

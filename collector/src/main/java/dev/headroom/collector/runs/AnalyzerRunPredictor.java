@@ -1,10 +1,12 @@
 package dev.headroom.collector.runs;
 
+import dev.headroom.analyzer.predict.FitLadder;
 import dev.headroom.analyzer.predict.MemoryPredictor;
 import dev.headroom.analyzer.predict.Metric;
 import dev.headroom.analyzer.predict.Prediction;
 import dev.headroom.analyzer.predict.RunSpec;
 import dev.headroom.analyzer.predict.SpecException;
+import dev.headroom.analyzer.predict.Verdict;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -24,8 +26,10 @@ public final class AnalyzerRunPredictor implements RunPredictor {
   @Override
   public PredictedPeaks predict(String specJson) {
     Prediction prediction;
+    RunSpec spec;
     try {
-      prediction = predictor.predict(RunSpec.parse(specJson, "run spec"));
+      spec = RunSpec.parse(specJson, "run spec");
+      prediction = predictor.predict(spec);
     } catch (SpecException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
@@ -39,7 +43,21 @@ public final class AnalyzerRunPredictor implements RunPredictor {
         OptionalLong.of(prediction.peakBytes(Metric.RESERVED)),
         OptionalLong.of(prediction.usableBytes()),
         summary,
-        Optional.empty());
+        firstMitigation(spec, prediction));
+  }
+
+  /**
+   * The ladder is only climbed for a run that does not fit: it predicts every rung, once per run
+   * spec, and a fitting run needs no advice.
+   */
+  private Optional<String> firstMitigation(RunSpec spec, Prediction prediction) {
+    if (prediction.verdict(Metric.DEVICE) == Verdict.FITS) {
+      return Optional.empty();
+    }
+    return new FitLadder(predictor, Metric.DEVICE).firstFit(spec).map(rung -> String.format(Locale.ROOT,
+        "%s, predicted %.1f GiB (%.0f %% of usable); cost: %s", rung.name(),
+        rung.prediction().peakBytes(Metric.DEVICE) / GIB, rung.prediction().ratio(Metric.DEVICE) * 100,
+        rung.cost()));
   }
 
   private static final double GIB = 1024.0 * 1024 * 1024;

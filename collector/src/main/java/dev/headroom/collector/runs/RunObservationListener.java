@@ -20,6 +20,18 @@ public interface RunObservationListener {
    */
   void onRunObservation(AgentIdentity from, long sequence, Observation observation, List<String> runIds);
 
+  /**
+   * Consecutive observations of one agent (one ingest read burst), in order, already attributed.
+   * Storage overrides this to write the batch at once; the default takes them one by one.
+   *
+   * @throws RuntimeException to refuse the batch: none of it is acknowledged
+   */
+  default void onRunObservations(AgentIdentity from, List<RunObservation> batch) {
+    for (RunObservation o : batch) {
+      onRunObservation(from, o.sequence(), o.observation(), o.runIds());
+    }
+  }
+
   /** A run appeared, or its spec (and so its prediction) changed. */
   default void onRunChanged(RunView run) {}
 

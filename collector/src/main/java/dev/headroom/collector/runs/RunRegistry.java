@@ -10,6 +10,7 @@ import dev.headroom.analyzer.model.StepMark;
 import dev.headroom.analyzer.model.XidObservation;
 import dev.headroom.collector.AgentIdentity;
 import dev.headroom.collector.ObservationListener;
+import dev.headroom.protocol.wire.SequencedObservation;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -84,6 +85,26 @@ public final class RunRegistry implements ObservationListener {
     }
     for (RunObservationListener listener : listeners) {
       listener.onRunObservation(from, sequence, observation, runIds);
+    }
+  }
+
+  /**
+   * A burst of one agent's frames: each is attributed in order, then every listener gets the whole
+   * batch (storage first, so it writes the burst at once before anything reacts to it).
+   */
+  @Override
+  public void onObservations(AgentIdentity from, List<SequencedObservation> burst) {
+    List<RunObservation> batch = new ArrayList<>(burst.size());
+    for (SequencedObservation o : burst) {
+      observations.incrementAndGet();
+      List<String> runIds = attribute(from, o.observation());
+      if (runIds.isEmpty()) {
+        unattributed.incrementAndGet();
+      }
+      batch.add(new RunObservation(o.sequence(), o.observation(), runIds));
+    }
+    for (RunObservationListener listener : listeners) {
+      listener.onRunObservations(from, batch);
     }
   }
 

@@ -2,12 +2,15 @@ package dev.headroom.collector.store;
 
 import dev.headroom.analyzer.model.Observation;
 import dev.headroom.collector.AgentIdentity;
+import dev.headroom.collector.runs.RunObservation;
 import dev.headroom.collector.runs.RunObservationListener;
 import dev.headroom.protocol.recording.RecordedObservation;
 import dev.headroom.protocol.recording.RecordingLimits;
 import dev.headroom.protocol.recording.RecordingReader;
 import dev.headroom.protocol.recording.RollingRecordingWriter;
 import dev.headroom.protocol.recording.SegmentIdentity;
+import dev.headroom.protocol.wire.ObservationMapping;
+import dev.headroom.protocol.wire.SerializedObservation;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,6 +25,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -89,6 +93,40 @@ public final class RunRecordings implements RunObservationListener, Closeable {
       }
     } catch (IOException e) {
       throw new StoreException("cannot record a frame of " + from.agentId() + " in " + directory + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * One ingest burst: each observation serialized once, then one write per (run, agent) writer
+   * for all of its records, instead of a write per record and run. Everything is in the kernel when
+   * this returns, as with {@link #onRunObservation}.
+   */
+  @Override
+  public void onRunObservations(AgentIdentity from, List<RunObservation> batch) {
+    if (batch.size() == 1) {
+      RunObservation only = batch.get(0);
+      onRunObservation(from, only.sequence(), only.observation(), only.runIds());
+      return;
+    }
+    Map<WriterKey, List<SerializedObservation>> byWriter = new LinkedHashMap<>();
+    for (RunObservation o : batch) {
+      SerializedObservation bytes = new SerializedObservation(o.sequence(),
+          ObservationMapping.toFrame(o.sequence(), o.observation()).toByteArray());
+      if (o.runIds().isEmpty()) {
+        byWriter.computeIfAbsent(new WriterKey(true, from.hostname(), from.agentId(), from.bootId()),
+            k -> new ArrayList<>()).add(bytes);
+      }
+      for (String runId : o.runIds()) {
+        byWriter.computeIfAbsent(new WriterKey(false, runId, from.agentId(), from.bootId()),
+            k -> new ArrayList<>()).add(bytes);
+      }
+    }
+    try {
+      for (Map.Entry<WriterKey, List<SerializedObservation>> e : byWriter.entrySet()) {
+        writer(e.getKey(), from).appendAll(e.getValue());
+      }
+    } catch (IOException e) {
+      throw new StoreException("cannot record frames of " + from.agentId() + " in " + directory + ": " + e.getMessage(), e);
     }
   }
 

@@ -25,6 +25,22 @@ class AnalyzerRunPredictorTest {
   }
 
   @Test
+  void aRunThatFitsGetsNoMitigationAndOneThatDoesNotGetsTheFirstRungThatFits() {
+    PredictedPeaks fits = predictor.predict("""
+        {"model":"llama-3-8b","method":"qlora","micro_batch":1,"seq_len":1024,"grad_ckpt":"full","gpu":"H100-80GB"}
+        """);
+    assertThat(fits.firstMitigation()).isEmpty();
+
+    // Full fine-tuning of an 8B model with plain AdamW needs ~16 B/param of model state alone:
+    // far over 24 GiB; one of the ladder's later rungs (QLoRA, offload) fits.
+    PredictedPeaks tooBig = predictor.predict("""
+        {"model":"llama-3-8b","method":"full","micro_batch":1,"seq_len":1024,"gpu":"RTX-4090"}
+        """);
+    assertThat(tooBig.firstMitigation()).hasValueSatisfying(text ->
+        assertThat(text).contains("predicted").contains("% of usable").contains("cost:"));
+  }
+
+  @Test
   void anUnknownModelIsAnIllegalArgumentTheRunShowsAsItsPredictionError() {
     assertThatThrownBy(() -> predictor.predict("{\"model\":\"no-such-model\"}"))
         .isInstanceOf(IllegalArgumentException.class)

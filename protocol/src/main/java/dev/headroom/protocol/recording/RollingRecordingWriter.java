@@ -2,6 +2,7 @@ package dev.headroom.protocol.recording;
 
 import dev.headroom.analyzer.model.Observation;
 import dev.headroom.protocol.wire.ObservationMapping;
+import dev.headroom.protocol.wire.SerializedObservation;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -100,6 +101,10 @@ public final class RollingRecordingWriter implements Closeable {
         deleteOldest();
       }
     }
+    forceIfDue();
+  }
+
+  private void forceIfDue() {
     Instant now = clock.instant();
     if (!now.isBefore(lastForce.plus(limits.forceInterval()))) {
       lastForce = now;
@@ -111,6 +116,61 @@ public final class RollingRecordingWriter implements Closeable {
         forceFailures++;
       }
     }
+  }
+
+  /**
+   * Appends serialized {@code ObservationFrame}s in order, with one write call per segment they
+   * land in rather than one per record (the collector writes one read burst of an agent this way).
+   * Each record is in the kernel when this returns; the same full-disk handling as {@link
+   * #append(long, byte[])}. On failure none of the records of the failed write are in the file.
+   */
+  public synchronized void appendAll(List<SerializedObservation> batch) throws IOException {
+    if (closedForGood) {
+      throw new IOException("recording in " + directory + " is closed");
+    }
+    int from = 0;
+    while (from < batch.size()) {
+      // As many records as fit in the current segment (at least one: a new segment takes any record).
+      long room = limits.maxSegmentBytes() - current.sizeBytes();
+      long bytes = 0;
+      int to = from;
+      while (to < batch.size()) {
+        long next = SegmentWriter.recordBytes(batch.get(to).observationFrameBytes().length);
+        if (to > from && bytes + next > room) {
+          break;
+        }
+        bytes += next;
+        to++;
+      }
+      if (to - from == 1) {
+        SerializedObservation only = batch.get(from);
+        append(only.sequence(), only.observationFrameBytes());
+      } else {
+        appendRun(batch.subList(from, to), bytes);
+      }
+      from = to;
+    }
+  }
+
+  private void appendRun(List<SerializedObservation> records, long bytes) throws IOException {
+    while (true) {
+      try {
+        if (current.records() > 0 && current.sizeBytes() + bytes > limits.maxSegmentBytes()) {
+          roll();
+        }
+        while (!closed.isEmpty() && closedBytes + current.sizeBytes() + bytes > limits.maxTotalBytes()) {
+          deleteOldest();
+        }
+        current.appendAll(records);
+        break;
+      } catch (IOException e) {
+        if (closed.isEmpty()) {
+          throw e;
+        }
+        deleteOldest();
+      }
+    }
+    forceIfDue();
   }
 
   /** Times forcing records to the device failed (data written, durability against power loss unsure). */
