@@ -73,6 +73,13 @@ public final class Collector implements Closeable {
   private final java.util.Map<String, java.time.Instant> savedLastSeen = new ConcurrentHashMap<>();
   private final ScheduledExecutorService housekeeping;
   private final ScheduledExecutorService forcing;
+  /**
+   * Writes run rows and declarations off the ingest threads, in order: a SQLite commit (and the
+   * periodic peak flush holding the catalog for a moment) must not stall every agent of an event
+   * loop. The recordings, written before a frame is acknowledged, hold the same facts, and a
+   * restarted collector replays them, so nothing acknowledged depends on this queue.
+   */
+  private final java.util.concurrent.ExecutorService catalogWriter;
   private HttpApiServer http;
   private IngestServer ingest;
   private long ticks;
@@ -87,6 +94,7 @@ public final class Collector implements Closeable {
     this.alerts = new AlertEngine(config.detectors(), clock);
     this.housekeeping = daemonScheduler("headroom-collector-housekeeping");
     this.forcing = daemonScheduler("headroom-collector-fsync");
+    this.catalogWriter = daemonScheduler("headroom-collector-catalog");
   }
 
   private static ScheduledExecutorService daemonScheduler(String name) {
@@ -220,23 +228,39 @@ public final class Collector implements Closeable {
     alerts.addListener(listener);
   }
 
-  /** Keeps the catalog in step with the registry's runs. */
+  /** Keeps the catalog in step with the registry's runs, through {@link #catalogWriter}. */
   private final class CatalogListener implements RunObservationListener {
     @Override
     public void onRunObservation(AgentIdentity from, long sequence, Observation observation, List<String> runIds) {
       if (observation instanceof RunSpecDeclared declared && !runIds.isEmpty()) {
-        catalog.saveDeclaration(new RunDeclaration(runIds.get(0), from.agentId(), from.hostname(), declared.pid()));
+        RunDeclaration declaration = new RunDeclaration(runIds.get(0), from.agentId(), from.hostname(), declared.pid());
+        writeCatalog("declaration of run " + declaration.runId(), () -> catalog.saveDeclaration(declaration));
       }
     }
 
     @Override
     public void onRunChanged(RunView run) {
-      catalog.saveRun(StoredRun.of(run));
+      StoredRun stored = StoredRun.of(run);
+      writeCatalog("run " + run.runId(), () -> catalog.saveRun(stored));
     }
 
     @Override
     public void onRunMerged(String fromRunId, String intoRunId) {
-      catalog.removeRun(fromRunId);
+      writeCatalog("removal of merged run " + fromRunId, () -> catalog.removeRun(fromRunId));
+    }
+  }
+
+  private void writeCatalog(String what, Runnable write) {
+    try {
+      catalogWriter.execute(() -> {
+        try {
+          write.run();
+        } catch (RuntimeException e) {
+          log.error("cannot keep the {} in the catalog: {}", what, e.getMessage());
+        }
+      });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      write.run(); // closing: write it here rather than lose it
     }
   }
 
@@ -297,8 +321,20 @@ public final class Collector implements Closeable {
     return !run.lastSeenAt().equals(savedLastSeen.put(run.runId(), run.lastSeenAt()));
   }
 
-  /** Writes the current peaks to the catalog now (tests, and before a planned stop). */
+  /**
+   * Writes the catalog changes still queued and the current peaks now (tests, and before a planned
+   * stop).
+   */
   public void flush() {
+    try {
+      catalogWriter.submit(() -> { }).get(30, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // Already closed: the queue was drained then.
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      log.error("queued catalog writes did not finish: {}", e.toString());
+    }
     catalog.saveRuns(registry.runs().stream().map(StoredRun::of).toList());
   }
 
@@ -348,6 +384,12 @@ public final class Collector implements Closeable {
       flush();
     } catch (RuntimeException e) {
       log.error("final catalog flush failed: {}", e.toString());
+    }
+    catalogWriter.shutdown();
+    try {
+      catalogWriter.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
     for (AutoCloseable sink : sinks) {
       try {

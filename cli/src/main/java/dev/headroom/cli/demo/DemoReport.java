@@ -1,5 +1,6 @@
 package dev.headroom.cli.demo;
 
+import dev.headroom.collector.http.Html;
 import dev.headroom.analyzer.alert.Alert;
 import dev.headroom.analyzer.alert.AlertEvent;
 import dev.headroom.collector.charts.MemoryChart;
@@ -217,18 +218,6 @@ final class DemoReport {
   }
 
   static String esc(String s) {
-    StringBuilder out = new StringBuilder(s.length() + 16);
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '<' -> out.append("&lt;");
-        case '>' -> out.append("&gt;");
-        case '&' -> out.append("&amp;");
-        case '"' -> out.append("&quot;");
-        case '\'' -> out.append("&#39;");
-        default -> out.append(c);
-      }
-    }
-    return out.toString();
+    return Html.escape(s);
   }
 }

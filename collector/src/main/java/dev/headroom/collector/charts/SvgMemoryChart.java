@@ -1,5 +1,6 @@
 package dev.headroom.collector.charts;
 
+import dev.headroom.collector.http.Html;
 import dev.headroom.collector.runs.TimedBytes;
 import java.awt.Color;
 import java.time.Instant;
@@ -170,17 +171,6 @@ public final class SvgMemoryChart {
   }
 
   static String escape(String text) {
-    StringBuilder out = new StringBuilder(text.length());
-    for (char c : text.toCharArray()) {
-      switch (c) {
-        case '<' -> out.append("&lt;");
-        case '>' -> out.append("&gt;");
-        case '&' -> out.append("&amp;");
-        case '"' -> out.append("&quot;");
-        case '\'' -> out.append("&#39;");
-        default -> out.append(c);
-      }
-    }
-    return out.toString();
+    return Html.escape(text);
   }
 }

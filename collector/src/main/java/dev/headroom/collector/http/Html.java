@@ -1,10 +1,14 @@
 package dev.headroom.collector.http;
 
-/** Escaping for text put into HTML. */
-final class Html {
+/**
+ * Escaping for text put into HTML or SVG: the one escaper of the dashboard, the charts, the
+ * post-mortem report and the demo report.
+ */
+public final class Html {
   private Html() {}
 
-  static String escape(Object value) {
+  /** The text of {@code value} with the five markup-significant characters escaped. */
+  public static String escape(Object value) {
     String text = String.valueOf(value);
     StringBuilder out = new StringBuilder(text.length() + 8);
     for (char c : text.toCharArray()) {

@@ -1,5 +1,6 @@
 package dev.headroom.collector.report;
 
+import dev.headroom.collector.http.Html;
 import dev.headroom.analyzer.postmortem.ByteCount;
 import dev.headroom.analyzer.postmortem.log.OomEvent;
 import dev.headroom.analyzer.postmortem.recording.GpuTimeline;
@@ -179,16 +180,6 @@ public final class PostmortemHtmlReport {
   }
 
   static String esc(String s) {
-    StringBuilder sb = new StringBuilder(s.length());
-    for (char c : s.toCharArray()) {
-      switch (c) {
-        case '<' -> sb.append("&lt;");
-        case '>' -> sb.append("&gt;");
-        case '&' -> sb.append("&amp;");
-        case '"' -> sb.append("&quot;");
-        default -> sb.append(c);
-      }
-    }
-    return sb.toString();
+    return Html.escape(s);
   }
 }
