@@ -180,7 +180,7 @@ final class PredictCommand implements Runnable {
       description = "allocated | reserved | device | all: which peak(s) to print (default: all; --cases uses each row's metric).")
   String metric = "all";
 
-  @Option(names = "--fit", description = "Climb the mitigation ladder and report the first rung that brings the run under 90 %% of usable memory, with every rung's prediction and cost.")
+  @Option(names = "--fit", description = "Climb the mitigation ladder and report the first rung that brings the run under 90 %% of usable memory, with every rung's prediction and cost; a rung that would raise the peak is not applied and is listed as skipped (JSON: \"skipped\": true).")
   boolean fit;
 
   @Option(names = "--json", description = "One JSON object per prediction per line (keys in docs/predictor.md).")
@@ -363,17 +363,16 @@ final class PredictCommand implements Runnable {
     if (fit) {
       Metric ladderMetric = shown.size() == 1 ? shown.get(0) : Metric.DEVICE;
       FitLadder ladder = new FitLadder(predictor, ladderMetric);
-      List<FitLadder.Rung> rungs = ladder.climb(spec);
+      FitLadder.Climb climb = ladder.climbShowingSkipped(spec);
       if (json) {
-        for (FitLadder.Rung r : rungs) {
-          ObjectNode line = jsonLine(null, ladderMetric, r.prediction());
-          line.put("rung", r.name());
-          line.put("cost", r.cost());
-          line.put("fits", r.fits());
-          out.println(line.toString());
+        for (FitLadder.Rung r : climb.rungs()) {
+          out.println(rungLine(ladderMetric, r, false).toString());
+        }
+        for (FitLadder.Rung r : climb.skipped()) {
+          out.println(rungLine(ladderMetric, r, true).toString());
         }
       } else {
-        Report.ladder(out, p, rungs, ladderMetric);
+        Report.ladder(out, p, climb, ladderMetric);
       }
     }
   }
@@ -420,6 +419,16 @@ final class PredictCommand implements Runnable {
   }
 
   /** The JSON line of one prediction for one metric, with exactly the documented keys. */
+  /** A ladder rung as a prediction line with the rung's name, cost, fit and whether it was passed over. */
+  static ObjectNode rungLine(Metric m, FitLadder.Rung r, boolean skipped) {
+    ObjectNode line = jsonLine(null, m, r.prediction());
+    line.put("rung", r.name());
+    line.put("cost", r.cost());
+    line.put("fits", r.fits());
+    line.put("skipped", skipped);
+    return line;
+  }
+
   static ObjectNode jsonLine(String id, Metric m, Prediction p) {
     ObjectNode o = JSON.createObjectNode();
     if (id != null) {
@@ -506,7 +515,8 @@ final class PredictCommand implements Runnable {
       return String.join(",", names);
     }
 
-    static void ladder(PrintWriter out, Prediction start, List<FitLadder.Rung> rungs, Metric metric) {
+    static void ladder(PrintWriter out, Prediction start, FitLadder.Climb climb, Metric metric) {
+      List<FitLadder.Rung> rungs = climb.rungs();
       out.println();
       out.println("mitigation ladder (" + metric.label() + " peak; cumulative, each rung on top of the ones above):");
       List<String[]> rows = new ArrayList<>();
@@ -519,6 +529,10 @@ final class PredictCommand implements Runnable {
             r.prediction().verdict(metric).label(), r.cost()});
       }
       columns(out, new String[] {"", "rung", "peak", "of usable", "verdict", "cost"}, rows);
+      for (FitLadder.Rung r : climb.skipped()) {
+        out.println("skipped: " + r.name() + " (it would raise the peak to "
+            + gib(r.prediction().peakBytes(metric)) + " at the " + r.prediction().peakPhase() + ")");
+      }
       if (start.verdict(metric) == dev.headroom.analyzer.predict.Verdict.FITS) {
         out.println("the run fits as given; the rungs show what each would save");
       }

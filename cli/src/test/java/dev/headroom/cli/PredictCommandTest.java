@@ -117,6 +117,25 @@ class PredictCommandTest {
   }
 
   @Test
+  void fitNamesARungThatWouldRaiseThePeakAsSkippedAndEndsWithANewline() throws Exception {
+    Path spec = dir.resolve("mistral.json");
+    Files.writeString(spec, "{\"model\":\"mistral-7b\",\"method\":\"full\",\"precision\":\"bf16-mixed\","
+        + "\"optimizer\":\"adamw-8bit\",\"micro_batch\":2,\"seq_len\":4096,\"grad_ckpt\":\"full\","
+        + "\"attention\":\"flash\",\"gpus\":1,\"gpu\":\"H100-80GB\"}");
+    Result r = run("predict", "--spec", spec.toString(), "--fit");
+    assertThat(r.status()).isZero();
+    assertThat(r.out())
+        .containsPattern("skipped: micro-batch 1 with gradient accumulation \\(it would raise the peak to [0-9.]+ GiB")
+        .doesNotContainPattern("\\d\\.\\s+micro-batch 1 with gradient accumulation")
+        .endsWith("first rung that fits: expandable_segments allocator"
+            + " (none (PYTORCH_CUDA_ALLOC_CONF=expandable_segments:True))" + System.lineSeparator());
+
+    Result json = run("predict", "--spec", spec.toString(), "--fit", "--json", "--metric", "device");
+    assertThat(json.json()).filteredOn(n -> n.path("skipped").asBoolean())
+        .extracting(n -> n.get("rung").asText()).containsExactly("micro-batch 1 with gradient accumulation");
+  }
+
+  @Test
   void fitWithJsonAddsTheRungKeys() throws Exception {
     Result r = run("predict", "--model", "llama-3-70b", "--gpus", "8", "--gpu", "H100-80GB", "--fit", "--json",
         "--metric", "device");

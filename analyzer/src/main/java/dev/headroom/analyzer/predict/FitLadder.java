@@ -17,7 +17,10 @@ import java.util.function.UnaryOperator;
  * smaller micro-batch with accumulation, QLoRA, offload — with the two free or cheap extras slotted
  * where they cost least: {@code expandable_segments} right after bf16, sharding across the
  * available GPUs before QLoRA (it keeps full fine-tuning). Rungs are cumulative; a rung that
- * changes nothing for this run is left out.
+ * changes nothing for this run is left out, and a rung that would raise the predicted peak is
+ * not applied (it is reported as skipped). The case that needs this: with the peak at the optimizer
+ * step, a smaller micro-batch with accumulation halves activations the step never sees, while the
+ * accumulated gradients now sit beside every later micro-step's activations, so the peak rises.
  */
 public final class FitLadder {
 
@@ -25,6 +28,17 @@ public final class FitLadder {
    * One rung: the setup after applying it (and every rung above), its prediction and its cost.
    */
   public record Rung(String name, String cost, RunSpec spec, Prediction prediction, boolean fits) {}
+
+  /**
+   * The whole climb: the rungs applied, top to bottom, and the rungs passed over because they
+   * would have raised the peak (each with the prediction it would have given, for the report).
+   */
+  public record Climb(List<Rung> rungs, List<Rung> skipped) {
+    public Climb {
+      rungs = List.copyOf(rungs);
+      skipped = List.copyOf(skipped);
+    }
+  }
 
   private record Step(String name, String cost, UnaryOperator<RunSpec> apply) {}
 
@@ -97,20 +111,35 @@ public final class FitLadder {
     return steps;
   }
 
-  /** Every applicable rung, top to bottom, each with its prediction. */
+  /** Every rung applied (none raises the peak), top to bottom, each with its prediction. */
   public List<Rung> climb(RunSpec start) {
+    return climbShowingSkipped(start).rungs();
+  }
+
+  /** The climb with the rungs it passed over because they would have raised the peak. */
+  public Climb climbShowingSkipped(RunSpec start) {
     List<Rung> rungs = new ArrayList<>();
+    List<Rung> skipped = new ArrayList<>();
     RunSpec current = start;
+    long currentPeak = predictor.predict(start).peakBytes(metric);
     for (Step step : steps()) {
       RunSpec next = step.apply().apply(current);
       if (next.equals(current)) {
         continue;
       }
+      Prediction p = predictor.predict(next);
+      Rung rung = new Rung(step.name(), step.cost(), next, p, p.verdict(metric) == Verdict.FITS);
+      // Strictly higher only: a rung that keeps the peak (bf16 from fp32 when the peak is at the
+      // optimizer step, 16 B/param either way) still shrinks what the later rungs work on.
+      if (p.peakBytes(metric) > currentPeak) {
+        skipped.add(rung);
+        continue;
+      }
       current = next;
-      Prediction p = predictor.predict(current);
-      rungs.add(new Rung(step.name(), step.cost(), current, p, p.verdict(metric) == Verdict.FITS));
+      currentPeak = p.peakBytes(metric);
+      rungs.add(rung);
     }
-    return rungs;
+    return new Climb(rungs, skipped);
   }
 
   /** The first rung under the danger threshold, if any; empty when even the last one does not fit. */

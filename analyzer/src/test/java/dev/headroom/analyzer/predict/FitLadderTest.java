@@ -15,19 +15,60 @@ class FitLadderTest {
     List<FitLadder.Rung> rungs = FitLadder.standard().climb(spec);
     assertThat(rungs).extracting(FitLadder.Rung::name).containsSubsequence(
         "bf16 mixed precision", "activation checkpointing", "8-bit optimizer",
-        "micro-batch 1 with gradient accumulation", "QLoRA (4-bit NF4 base + LoRA adapters)",
-        "offload optimizer to CPU");
+        "QLoRA (4-bit NF4 base + LoRA adapters)", "offload optimizer to CPU");
+    // the peak sits at the optimizer step, so accumulation would only add gradients to it
+    assertThat(FitLadder.standard().climbShowingSkipped(spec).skipped()).extracting(FitLadder.Rung::name)
+        .containsExactly("micro-batch 1 with gradient accumulation");
     FitLadder.Rung first = FitLadder.standard().firstFit(spec).orElseThrow();
     assertThat(first.name()).startsWith("QLoRA");
     assertThat(first.spec().setup().method()).isEqualTo(Method.QLORA);
     assertThat(first.cost()).contains("quality");
-    // same tokens per step once the micro-batch shrinks
-    FitLadder.Rung batch = rungs.stream().filter(r -> r.name().startsWith("micro-batch")).findFirst().orElseThrow();
-    assertThat(batch.spec().setup().microBatch() * batch.spec().setup().gradAccum()).isEqualTo(4);
-    // accumulation keeps gradients alive through the forward, so that rung alone may not help;
-    // the ladder as a whole does
     long start = MemoryPredictor.standard().predict(spec).peakBytes(Metric.DEVICE);
     assertThat(rungs.get(rungs.size() - 1).prediction().peakBytes(Metric.DEVICE)).isLessThan(start / 5);
+  }
+
+  @Test
+  void noAppliedRungRaisesThePeakOfTheRungAboveIt() {
+    RunSpec spec = RunSpec.parse("{\"model\":\"llama-3-8b\",\"precision\":\"fp32\",\"micro_batch\":4,"
+        + "\"seq_len\":1024,\"gpu\":\"RTX-4090\"}", "x");
+    long above = MemoryPredictor.standard().predict(spec).peakBytes(Metric.DEVICE);
+    for (FitLadder.Rung r : FitLadder.standard().climb(spec)) {
+      assertThat(r.prediction().peakBytes(Metric.DEVICE)).as(r.name()).isLessThanOrEqualTo(above);
+      above = r.prediction().peakBytes(Metric.DEVICE);
+    }
+  }
+
+  @Test
+  void accumulationIsSkippedWhenThePeakIsAtTheOptimizerStep() {
+    // Full fine-tuning, 8-bit AdamW, checkpointed: the peak is weights + gradients + states at the
+    // step. Micro-batch 1 × 2 halves activations the step never holds, while the accumulated
+    // gradients of micro-step 1 sit beside micro-step 2's activations: the peak would rise.
+    RunSpec spec = RunSpec.parse("{\"model\":\"mistral-7b\",\"method\":\"full\",\"precision\":\"bf16-mixed\","
+        + "\"optimizer\":\"adamw-8bit\",\"micro_batch\":2,\"seq_len\":4096,\"grad_ckpt\":\"full\","
+        + "\"attention\":\"flash\",\"gpus\":1,\"gpu\":\"H100-80GB\"}", "x");
+    MemoryPredictor predictor = MemoryPredictor.standard();
+    RunSpec accumulated = spec.withSetup(spec.setup().withExpandableSegments(true).withBatch(1, 2));
+    RunSpec expandable = spec.withSetup(spec.setup().withExpandableSegments(true));
+    assertThat(predictor.predict(accumulated).peakBytes(Metric.DEVICE))
+        .isGreaterThan(predictor.predict(expandable).peakBytes(Metric.DEVICE));
+
+    FitLadder.Climb climb = FitLadder.standard().climbShowingSkipped(spec);
+    assertThat(climb.rungs()).extracting(FitLadder.Rung::name).doesNotContain("micro-batch 1 with gradient accumulation");
+    assertThat(climb.skipped()).extracting(FitLadder.Rung::name).containsExactly("micro-batch 1 with gradient accumulation");
+    // the rungs after it build on the un-accumulated setup
+    assertThat(climb.rungs()).allSatisfy(r -> assertThat(r.spec().setup().microBatch()).isEqualTo(2));
+    assertThat(FitLadder.standard().firstFit(spec).orElseThrow().name()).isEqualTo("expandable_segments allocator");
+  }
+
+  @Test
+  void accumulationIsAppliedWhenActivationsMakeThePeak() {
+    RunSpec spec = RunSpec.parse("{\"model\":\"llama-3-8b\",\"method\":\"lora\",\"precision\":\"bf16-true\","
+        + "\"micro_batch\":8,\"seq_len\":4096,\"grad_ckpt\":\"full\",\"gpu\":\"RTX-4090\"}", "x");
+    FitLadder.Climb climb = FitLadder.standard().climbShowingSkipped(spec);
+    FitLadder.Rung batch = climb.rungs().stream().filter(r -> r.name().startsWith("micro-batch")).findFirst().orElseThrow();
+    // same tokens per step once the micro-batch shrinks
+    assertThat(batch.spec().setup().microBatch() * batch.spec().setup().gradAccum()).isEqualTo(8);
+    assertThat(climb.skipped()).extracting(FitLadder.Rung::name).doesNotContain(batch.name());
   }
 
   @Test

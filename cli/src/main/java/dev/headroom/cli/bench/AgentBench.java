@@ -55,7 +55,7 @@ import picocli.CommandLine.Option;
     description = {
       "CPU share of one core, heap after GC and frames/s of the agent sampling simulated GPUs,",
       "beside the same agent with sampling disabled (no devices). No GPU needed.",
-      "Target: <= 1 % of one core and <= 64 MiB heap at 8 GPUs x 20 Hz."
+      "Target: <= 1 %% of one core and <= 64 MiB heap at 8 GPUs x 20 Hz."
     })
 public final class AgentBench implements Runnable {
   static final double TARGET_CPU_SHARE = 0.01;
