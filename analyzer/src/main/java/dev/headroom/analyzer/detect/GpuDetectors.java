@@ -82,20 +82,25 @@ public final class GpuDetectors {
 
   /** The conditions holding now, in kind order. */
   public List<Condition> conditions() {
-    List<Condition> now = new ArrayList<>();
-    for (Optional<Condition> c :
-        List.of(
-            danger.condition(),
-            predictedOom.condition(),
-            leak.condition(),
-            fragmentation.condition(),
-            deviation.condition(),
-            deadProcess.condition(),
-            xid.condition(),
-            gpuLost.condition())) {
-      c.ifPresent(now::add);
+    // Called for every report of every GPU: nothing is allocated while no condition holds.
+    List<Condition> now = List.of();
+    now = with(now, danger.condition());
+    now = with(now, predictedOom.condition());
+    now = with(now, leak.condition());
+    now = with(now, fragmentation.condition());
+    now = with(now, deviation.condition());
+    now = with(now, deadProcess.condition());
+    now = with(now, xid.condition());
+    return with(now, gpuLost.condition());
+  }
+
+  private static List<Condition> with(List<Condition> now, Optional<Condition> condition) {
+    if (condition.isEmpty()) {
+      return now;
     }
-    return now;
+    List<Condition> grown = now.isEmpty() ? new ArrayList<>(2) : now;
+    grown.add(condition.get());
+    return grown;
   }
 
   /** The leak fit, for the API: slope and time to OOM even before a leak is declared. */

@@ -23,6 +23,26 @@ class CalibrationExclusionsTest {
   }
 
   @Test
+  void everyRowWhoseNotesSayNotRepresentableIsSetAside() throws Exception {
+    // The rule is mechanical, not picked by error: a row whose own notes name a setting the
+    // columns cannot express (torch.compile, Float8, optimizer in backward, ...) is excluded.
+    String text;
+    try (var in = CalibrationExclusionsTest.class.getResourceAsStream(
+        "/dev/headroom/analyzer/predict/calibration/memory-cases-calibration.csv")) {
+      text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    CsvTable table = CsvTable.parse(text, "memory-cases-calibration.csv");
+    int id = table.column("id");
+    int notes = table.column("notes");
+    Set<String> flagged = table.rows().stream()
+        .filter(r -> r.fields().get(notes).toLowerCase(java.util.Locale.ROOT).contains("not representable"))
+        .map(r -> r.fields().get(id))
+        .collect(Collectors.toSet());
+    assertThat(flagged).contains("56", "60", "127", "128", "130");
+    assertThat(CalibrationExclusions.bundled().all().keySet()).containsAll(flagged);
+  }
+
+  @Test
   void aBadReasonOrADuplicateNamesTheLine() {
     assertThatThrownBy(() -> CalibrationExclusions.parse("id,reason,why\n1,unsure,because\n", "x.csv"))
         .isInstanceOf(SpecException.class).hasMessageContaining("x.csv:2").hasMessageContaining("unsure");

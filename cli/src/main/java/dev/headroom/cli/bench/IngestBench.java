@@ -95,7 +95,7 @@ public final class IngestBench implements Runnable {
       description = "Measured seconds per path, after the warm-up (default: ${DEFAULT-VALUE}).")
   int seconds;
 
-  @Option(names = "--warmup-seconds", paramLabel = "S", defaultValue = "3",
+  @Option(names = "--warmup-seconds", paramLabel = "S", defaultValue = "5",
       description = "Seconds run first and not measured, so the JIT has compiled the path (default: ${DEFAULT-VALUE}).")
   int warmupSeconds;
 

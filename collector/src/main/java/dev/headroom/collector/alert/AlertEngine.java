@@ -71,15 +71,21 @@ public final class AlertEngine {
     RunState run = runs.computeIfAbsent(runId, RunState::new);
     synchronized (run) {
       Instant now = clock.instant();
-      AgentState agent = run.agents.computeIfAbsent(from.agentId(), id -> new AgentState(config, from.hostname()));
+      AgentState agent = run.agents.computeIfAbsent(from.agentId(),
+          id -> new AgentState(config, from.hostname(), AlertScope.agent(runId, from.hostname(), id)));
       Optional<Duration> interval = Optional.empty();
       if (observation instanceof DeviceReport r) {
         interval = Optional.of(Duration.between(r.intervalStart(), r.at()));
       }
       agent.silence.frame(now, interval);
-      emit(run.tracker.update(
-          AlertScope.agent(runId, from.hostname(), from.agentId()), SILENCE_KINDS,
-          agent.silence.condition(now).stream().toList(), now));
+      // A frame just arrived, so the agent is not silent: only a silence alert still active needs
+      // the tracker (to resolve it). This skips a scope lookup per frame in the normal case.
+      if (agent.silentAlertActive) {
+        List<AlertEvent> events = run.tracker.update(agent.scope, SILENCE_KINDS,
+            agent.silence.condition(now).stream().toList(), now);
+        agent.silentAlertActive = !resolvedSilence(events);
+        emit(events);
+      }
 
       for (GpuState gpu : gpusFor(run, from, observation)) {
         gpu.detectors.observe(observation);
@@ -105,11 +111,15 @@ public final class AlertEngine {
   public void tick(Instant now) {
     for (RunState run : runs.values()) {
       synchronized (run) {
-        for (Map.Entry<String, AgentState> e : run.agents.entrySet()) {
-          AgentState agent = e.getValue();
-          emit(run.tracker.update(
-              AlertScope.agent(run.runId, agent.hostname, e.getKey()), SILENCE_KINDS,
-              agent.silence.condition(now).stream().toList(), now));
+        for (AgentState agent : run.agents.values()) {
+          List<AlertEvent> events = run.tracker.update(agent.scope, SILENCE_KINDS,
+              agent.silence.condition(now).stream().toList(), now);
+          if (events.stream().anyMatch(AlertEvent.Raised.class::isInstance)) {
+            agent.silentAlertActive = true;
+          } else if (resolvedSilence(events)) {
+            agent.silentAlertActive = false;
+          }
+          emit(events);
         }
       }
     }
@@ -215,12 +225,18 @@ public final class AlertEngine {
 
   private record GpuState(AlertScope scope, String agentId, int index, GpuDetectors detectors) {}
 
-  private static final class AgentState {
-    final String hostname;
-    final SilenceDetector silence;
+  private static boolean resolvedSilence(List<AlertEvent> events) {
+    return events.stream().anyMatch(AlertEvent.Resolved.class::isInstance);
+  }
 
-    AgentState(DetectorConfig config, String hostname) {
-      this.hostname = hostname;
+  private static final class AgentState {
+    final AlertScope scope;
+    final SilenceDetector silence;
+    /** A silence alert of this agent is active (raised by a tick, not yet resolved by a frame). */
+    boolean silentAlertActive;
+
+    AgentState(DetectorConfig config, String hostname, AlertScope scope) {
+      this.scope = scope;
       this.silence = new SilenceDetector(config, hostname);
     }
   }
