@@ -42,6 +42,7 @@ import picocli.CommandLine.Option;
     name = "agent",
     mixinStandardHelpOptions = true,
     sortOptions = false,
+    header = "Run the sidecar on a GPU node: sample every GPU and stream to the collector(s).",
     description = {
       "Run the sidecar: sample every GPU, accept the training process's reporter posts, serve "
           + "/metrics, keep a local rolling recording and stream everything to the collector(s).",
@@ -91,6 +92,9 @@ final class AgentCommand implements java.util.concurrent.Callable<Integer> {
       description = "Bound of the recording in MiB; the oldest segment is deleted first (default: ${DEFAULT-VALUE}; 0 turns recording off).")
   long recordingMiB;
 
+  /** 8 TiB: far above any disk a node keeps for this, and safely inside a long once shifted to bytes. */
+  static final long MAX_RECORDING_MIB = 8L << 20;
+
   @Option(names = "--buffer-dir", paramLabel = "DIR",
       description = "Where frames wait for the collector's acknowledgement (default: a 'buffer' folder beside the recording).")
   Path bufferDir;
@@ -112,6 +116,10 @@ final class AgentCommand implements java.util.concurrent.Callable<Integer> {
     checkPort("--reporter-port", reporterPort);
     if (durationSeconds != null && !(durationSeconds > 0)) {
       throw new UserInputException("--duration must be more than 0 seconds, got " + durationSeconds);
+    }
+    // A negative size once ran as if recording were on with its default bound; MiB << 20 must not overflow.
+    if (recordingMiB < 0 || recordingMiB > MAX_RECORDING_MIB) {
+      throw new UserInputException("--recording-size must be 0 (off) to " + MAX_RECORDING_MIB + " MiB, got " + recordingMiB);
     }
 
     if (runId != null) {
@@ -167,7 +175,7 @@ final class AgentCommand implements java.util.concurrent.Callable<Integer> {
     try {
       json = Files.readAllBytes(runSpec);
     } catch (IOException e) {
-      throw new UserInputException("--run-spec " + runSpec + ": cannot read: " + describe(e));
+      throw new UserInputException("--run-spec " + runSpec + ": cannot read: " + FileSystemFailure.describe(e));
     }
     try {
       return new ReportParser(Clock.systemUTC()).declareRun(runId, json, 0);
@@ -244,7 +252,7 @@ final class AgentCommand implements java.util.concurrent.Callable<Integer> {
       return RecordingSink.open(recordingDir, new SegmentIdentity(host, bootId, host, clock.instant()),
           RecordingLimits.DEFAULT.withMaxTotalBytes(recordingMiB << 20), clock);
     } catch (IOException | IllegalArgumentException e) {
-      throw new UserInputException("--recording-dir " + recordingDir + ": cannot write the recording: " + describe(e));
+      throw new UserInputException("--recording-dir " + recordingDir + ": cannot write the recording: " + FileSystemFailure.describe(e));
     }
   }
 
@@ -255,16 +263,11 @@ final class AgentCommand implements java.util.concurrent.Callable<Integer> {
     try {
       return Shipper.start(config, clock, RandomGenerator.getDefault());
     } catch (IOException e) {
-      throw new UserInputException("--buffer-dir " + buffer + ": cannot open the shipper's buffer: " + describe(e));
+      throw new UserInputException("--buffer-dir " + buffer + ": cannot open the shipper's buffer: " + FileSystemFailure.describe(e));
     }
   }
 
   /** An I/O failure in words: NIO's messages are often only the path. */
-  private static String describe(Exception e) {
-    String kind = e.getClass().getSimpleName().replace("Exception", "");
-    return e.getMessage() == null ? kind : e.getMessage() + " (" + kind + ")";
-  }
-
   private static Agent startAgent(Agent.Builder builder) {
     try {
       return builder.start();

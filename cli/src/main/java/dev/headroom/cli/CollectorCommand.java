@@ -14,6 +14,7 @@ import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,9 +33,9 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     header = "Receive the agents' frames, predict each run, alert, store, and serve the dashboard.",
     description = {
-      "Receive agents' frames, set every run's observed peaks against its prediction, raise alerts,",
-      "keep recordings, the run catalog and the alert history, and serve the dashboard, the JSON API",
-      "(/api/runs, /api/runs/{id}, /api/alerts), charts (/charts/...), /metrics and /healthz."
+      "Receive agents' frames, set every run's observed peaks against its prediction, raise alerts, "
+          + "keep recordings, the run catalog and the alert history, and serve the dashboard, the JSON API "
+          + "(/api/runs, /api/runs/{id}, /api/alerts), charts (/charts/...), /metrics and /healthz."
     })
 final class CollectorCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -112,7 +113,7 @@ final class CollectorCommand implements Runnable {
     try {
       collector = Collector.start(config, AnalyzerRunPredictor.standard(), Clock.systemUTC());
     } catch (IOException e) {
-      throw new UserInputException(e.getMessage());
+      throw new UserInputException(startFailure(e, config.dataDir()));
     }
     Thread hook = new Thread(() -> {
       stop.countDown();
@@ -214,6 +215,13 @@ final class CollectorCommand implements Runnable {
     } catch (URISyntaxException e) {
       throw new UserInputException(option + " '" + value + "' is not a URL: " + e.getMessage());
     }
+  }
+
+  /** The data directory is the only file-system thing the collector creates at start. */
+  static String startFailure(IOException e, Path dataDir) {
+    return e instanceof FileSystemException
+        ? "--data-dir " + dataDir + ": cannot create or write " + FileSystemFailure.describe(e)
+        : e.getMessage();
   }
 
   private static String hostPort(InetSocketAddress a) {

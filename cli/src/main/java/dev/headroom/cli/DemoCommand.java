@@ -30,6 +30,7 @@ import picocli.CommandLine.Option;
     name = "demo",
     mixinStandardHelpOptions = true,
     sortOptions = false,
+    header = "Play a simulated GPU fleet through the real agent -> collector path, with live alerts and a report.",
     description = {
       "Play a simulated GPU fleet through the real agent -> collector path: one agent per simulated host "
           + "ships over loopback TCP (with a generated token) to a collector in this process, time-compressed "
@@ -162,7 +163,7 @@ final class DemoCommand implements Callable<Integer> {
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
-      throw new UserInputException("--report " + reportFile + ": cannot create " + dir + ": " + e.getMessage());
+      throw new UserInputException("--report " + reportFile + ": cannot create " + FileSystemFailure.describe(e));
     }
     System.setProperty(key, dir.resolve((dot > 0 ? name.substring(0, dot) : name) + ".log").toString());
     System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");

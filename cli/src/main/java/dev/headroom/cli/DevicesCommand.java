@@ -20,9 +20,9 @@ import picocli.CommandLine.Option;
     sortOptions = false,
     header = "List every GPU with used / usable memory and the processes holding it.",
     description = {
-      "List every GPU: index, name, UUID, used / usable GiB and used/usable as a percentage",
-      "(usable = total - driver-reserved memory, what the danger threshold is set against),",
-      "then its processes: PID, name, user, GPU memory.",
+      "List every GPU: index, name, UUID, used / usable GiB and used/usable as a percentage "
+          + "(usable = total - driver-reserved memory, what the danger threshold is set against), "
+          + "then its processes: PID, name, user, GPU memory.",
       "Exit status: 0 ok, 2 bad option or scenario, 3 NVIDIA driver (libnvidia-ml.so.1) not usable."
     })
 final class DevicesCommand implements Callable<Integer> {

@@ -24,6 +24,7 @@ import dev.headroom.collector.report.PostmortemHtmlReport;
 import dev.headroom.protocol.recording.RecordedObservation;
 import dev.headroom.protocol.recording.RecordingProblem;
 import dev.headroom.protocol.recording.RecordingReader;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -35,6 +36,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -49,6 +51,7 @@ import picocli.CommandLine.Parameters;
     name = "postmortem",
     mixinStandardHelpOptions = true,
     sortOptions = false,
+    header = "Explain an out-of-memory failure from a training log, an allocator snapshot or a recording.",
     description = {
       "Explain an out-of-memory failure: why it happened (fragmentation, shortage, another"
           + " process, an allocator limit) and what to try next.",
@@ -175,6 +178,13 @@ final class PostmortemCommand implements Callable<Integer> {
         events.add(e);
         allEvents.add(e);
       });
+    } catch (EOFException e) {
+      // "Unexpected end of ZLIB input stream" said nothing about the file: it was cut short
+      throw new UserInputException(input + ": the gzip data ends early (a truncated .gz, or one still being written);"
+          + " OOM reports before the cut are printed above");
+    } catch (ZipException e) {
+      throw new UserInputException(input + ": corrupt gzip data (" + e.getMessage() + ");"
+          + " OOM reports before the damage are printed above");
     } catch (IOException e) {
       throw new UserInputException(input + ": cannot read the log: " + e.getMessage());
     } finally {
@@ -258,7 +268,7 @@ final class PostmortemCommand implements Callable<Integer> {
           htmlDir, new PostmortemFindings(allEvents, allSnapshots, allRecordings, problems));
       err.println("headroom: wrote " + files.get(0) + " and " + (files.size() - 1) + " chart(s)");
     } catch (IOException e) {
-      throw new UserInputException("--html " + htmlDir + ": cannot write the report: " + e.getMessage());
+      throw new UserInputException("--html " + htmlDir + ": cannot write the report: " + FileSystemFailure.describe(e));
     }
   }
 

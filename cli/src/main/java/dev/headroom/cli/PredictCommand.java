@@ -7,6 +7,7 @@ import dev.headroom.analyzer.predict.Breakdown;
 import dev.headroom.analyzer.predict.CasesFile;
 import dev.headroom.analyzer.predict.FitLadder;
 import dev.headroom.analyzer.predict.GpuCatalogue;
+import dev.headroom.analyzer.predict.JsonSyntaxMessage;
 import dev.headroom.analyzer.predict.Labeled;
 import dev.headroom.analyzer.predict.MemoryPredictor;
 import dev.headroom.analyzer.predict.Metric;
@@ -37,14 +38,13 @@ import picocli.CommandLine.Option;
     name = "predict",
     mixinStandardHelpOptions = true,
     sortOptions = false,
+    header = "Predict a training run's per-GPU peak memory and whether it fits; --fit finds the cheapest fix.",
     description = {
-      "Predict a training run's per-GPU peak memory (weights, gradients, optimizer",
-      "states, activations, logits, overheads) for torch's allocated and reserved",
-      "peaks and for what nvidia-smi shows (device), with a verdict against the GPU",
-      "(danger at >= 90 %% of usable memory).",
-      "The model is a preset (--model llama-3-8b), a config.json path, or explicit",
-      "--layers ... flags; --spec reads a run-spec JSON (docs/predictor.md) that the",
-      "other flags override.",
+      "Predict a training run's per-GPU peak memory (weights, gradients, optimizer states, activations, "
+          + "logits, overheads) for torch's allocated and reserved peaks and for what nvidia-smi shows "
+          + "(device), with a verdict against the GPU (danger at >= 90 %% of usable memory).",
+      "The model is a preset (--model llama-3-8b), a config.json path, or explicit --layers ... flags; "
+          + "--spec reads a run-spec JSON (docs/predictor.md) that the other flags override.",
     },
     footer = {
       "",
@@ -342,7 +342,7 @@ final class PredictCommand implements Runnable {
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       var at = e.getLocation();
       throw new UserInputException(file + (at == null ? "" : ":" + at.getLineNr() + ":" + at.getColumnNr())
-          + ": malformed JSON: " + e.getOriginalMessage());
+          + ": malformed JSON: " + JsonSyntaxMessage.of(e));
     } catch (IOException e) {
       throw new UserInputException(file + ": cannot read: " + e.getMessage());
     }
@@ -537,7 +537,7 @@ final class PredictCommand implements Runnable {
         out.println("the run fits as given; the rungs show what each would save");
       }
       Optional<FitLadder.Rung> first = rungs.stream().filter(FitLadder.Rung::fits).findFirst();
-      out.println(first.map(r -> "first rung that fits: " + r.name() + " (" + r.cost() + ")")
+      out.println(first.map(r -> "first rung that fits: " + r.name() + "; cost: " + r.cost())
           .orElse("no rung brings the run under " + (int) (100 * dev.headroom.analyzer.predict.Verdict.DANGER_RATIO)
               + " % of usable memory on this GPU: more GPUs or a larger card are needed"));
     }

@@ -70,6 +70,9 @@ class AgentCommandTest {
     assertThat(run("agent", "--metrics-port", "70000")).isEqualTo(2);
     assertThat(err.toString()).contains("--metrics-port must be -1 (off), 0 (any free port) or 1-65535, got 70000");
 
+    assertThat(run("agent", "--recording-size", "-5")).isEqualTo(2);
+    assertThat(err.toString()).contains("--recording-size must be 0 (off) to 8388608 MiB, got -5");
+
     assertThat(run("agent", "--run-id", "my run")).isEqualTo(2);
     assertThat(err.toString()).contains("--run-id: must be 1-128 characters");
 

@@ -63,6 +63,18 @@ class CollectorCommandTest {
   }
 
   @Test
+  void anUnusableDataDirIsNamedWithWhatWentWrong() throws Exception {
+    java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("not-a-dir"), "x");
+    Result r = run("collector", "--listen", "127.0.0.1:0", "--http", "127.0.0.1:0",
+        "--data-dir", file.toString(), "--duration", "1");
+    assertThat(r.status()).isEqualTo(2);
+    // Before: "headroom: <path>" and nothing else.
+    assertThat(r.err()).startsWith("headroom: --data-dir " + file + ": cannot create or write ")
+        .doesNotContain("\tat ");
+    assertThat(r.err().lines().count()).isEqualTo(1);
+  }
+
+  @Test
   void aPortInUseIsReportedWithTheAddress() throws Exception {
     try (var taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       Result r = run("collector", "--listen", "127.0.0.1:0", "--http", "127.0.0.1:" + taken.getLocalPort(),

@@ -57,4 +57,50 @@ class HelpTextTest {
     }
     assertThat(err.toString(StandardCharsets.UTF_8)).doesNotContain("[picocli WARN]");
   }
+
+  private static String qualifiedName(CommandLine command) {
+    return command.getCommandSpec().qualifiedName(" ").replaceFirst("^headroom ?", "");
+  }
+
+  /**
+   * A parent's command list shows each subcommand's first header (or description) line only, so
+   * that line must be a whole, short sentence: "predict" once showed "... (weights, gradients,
+   * optimizer" and stopped.
+   */
+  @Test
+  void everySubcommandsSummaryInItsParentsListIsOneWholeSentence() {
+    for (CommandLine command : allCommands(Headroom.newCommandLine())) {
+      if (command.getParent() == null) {
+        continue;
+      }
+      var usage = command.getCommandSpec().usageMessage();
+      String[] summarySource = usage.header().length > 0 ? usage.header() : usage.description();
+      assertThat(summarySource).as("summary of %s", qualifiedName(command)).isNotEmpty();
+      String summary = summarySource[0];
+      assertThat(summary).as("summary of %s", qualifiedName(command)).endsWith(".").hasSizeLessThanOrEqualTo(110);
+    }
+  }
+
+  /**
+   * picocli wraps each description element itself and breaks the line after every element, so an
+   * element wrapped by hand ("... as a percentage" / "(usable = ...") renders as ragged short lines.
+   * Every element must therefore be a whole paragraph or list item: empty, or ending the way a
+   * sentence, a list item or a lead-in does.
+   */
+  @Test
+  void descriptionElementsAreWholeParagraphsNotHandWrappedLines() {
+    for (CommandLine command : allCommands(Headroom.newCommandLine())) {
+      var usage = command.getCommandSpec().usageMessage();
+      List<String> elements = new ArrayList<>(List.of(usage.header()));
+      elements.addAll(List.of(usage.description()));
+      for (String element : elements) {
+        String trimmed = element.replaceAll("(%n)+$", "").strip();
+        if (!trimmed.isEmpty()) {
+          assertThat(trimmed.charAt(trimmed.length() - 1))
+              .as("help of '%s', element \"%s\"", qualifiedName(command), element)
+              .isIn('.', ':', ';');
+        }
+      }
+    }
+  }
 }

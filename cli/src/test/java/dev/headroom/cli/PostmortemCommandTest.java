@@ -109,6 +109,32 @@ class PostmortemCommandTest {
   }
 
   @Test
+  void aTruncatedGzipSaysSoAndKeepsTheReportsBeforeTheCut() throws IOException {
+    Path whole = dir.resolve("whole.log.gz");
+    java.util.Random random = new java.util.Random(7);
+    try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(whole))) {
+      out.write(("RuntimeError: CUDA out of memory. Tried to allocate 20.00 MiB (GPU 0; 7.79 GiB total"
+          + " capacity; 6.10 GiB already allocated; 12.50 MiB free; 6.30 GiB reserved in total by PyTorch)\n")
+          .getBytes(StandardCharsets.UTF_8));
+      // poorly compressible filler, so that cutting the file in half cuts the text, not only the trailer
+      for (int line = 0; line < 20_000; line++) {
+        StringBuilder sb = new StringBuilder("step ").append(line).append(' ');
+        for (int c = 0; c < 40; c++) {
+          sb.append((char) ('a' + random.nextInt(26)));
+        }
+        out.write(sb.append('\n').toString().getBytes(StandardCharsets.UTF_8));
+      }
+    }
+    byte[] bytes = Files.readAllBytes(whole);
+    Path cut = Files.write(dir.resolve("cut.log.gz"), java.util.Arrays.copyOf(bytes, bytes.length / 2));
+    Run r = run("postmortem", cut.toString());
+    assertThat(r.status()).isEqualTo(2);
+    // Before: "cannot read the log: Unexpected end of ZLIB input stream"
+    assertThat(r.err()).startsWith("headroom: " + cut + ": the gzip data ends early").doesNotContain("ZLIB");
+    assertThat(r.out()).contains(cut + ":1").contains("20.00 MiB");
+  }
+
+  @Test
   void snapshotJsonAndSummary() throws IOException {
     Path p = resource("synthetic-oom-fragmented.pickle");
     Run j = run("postmortem", "--json", p.toString());

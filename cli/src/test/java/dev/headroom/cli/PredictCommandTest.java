@@ -127,8 +127,9 @@ class PredictCommandTest {
     assertThat(r.out())
         .containsPattern("skipped: micro-batch 1 with gradient accumulation \\(it would raise the peak to [0-9.]+ GiB")
         .doesNotContainPattern("\\d\\.\\s+micro-batch 1 with gradient accumulation")
+        // "; cost:" rather than "(none (PYTORCH_...))": the cost has its own parentheses
         .endsWith("first rung that fits: expandable_segments allocator"
-            + " (none (PYTORCH_CUDA_ALLOC_CONF=expandable_segments:True))" + System.lineSeparator());
+            + "; cost: none (PYTORCH_CUDA_ALLOC_CONF=expandable_segments:True)" + System.lineSeparator());
 
     Result json = run("predict", "--spec", spec.toString(), "--fit", "--json", "--metric", "device");
     assertThat(json.json()).filteredOn(n -> n.path("skipped").asBoolean())
@@ -189,6 +190,20 @@ class PredictCommandTest {
     assertBad(run("predict", "--model", "llama-3-8b", "--seq-len", "0"), "'seq_len' must be a positive integer", "command line");
     assertBad(run("predict", "--model", "llama-3-8b", "--layers", "3"), "either --model or", "--layers");
     assertBad(run("predict"), "no model", "--list-models");
+  }
+
+  @Test
+  void aTruncatedJsonFileIsNamedWithoutJacksonsSourceEcho() throws Exception {
+    Path spec = dir.resolve("spec.json");
+    Files.writeString(spec, "{\"model\": \"llama-3-8b\",\n  \"method\": \"qlora\"");
+    Result fromSpec = run("predict", "--spec", spec.toString());
+    assertBad(fromSpec, spec + ":2:", "malformed JSON", "Unexpected end-of-input");
+    assertThat(fromSpec.err()).doesNotContain("Source:").doesNotContain("StreamReadFeature").hasLineCount(1);
+    Path config = dir.resolve("config.json");
+    Files.writeString(config, "{\"model_type\": \"llama\", \"hidden_size\": 4096");
+    Result fromModel = run("predict", "--model", config.toString());
+    assertBad(fromModel, config + ":1:", "malformed JSON");
+    assertThat(fromModel.err()).doesNotContain("Source:").hasLineCount(1);
   }
 
   private static void assertBad(Result r, String... fragments) {

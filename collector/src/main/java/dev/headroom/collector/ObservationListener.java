@@ -1,7 +1,6 @@
 package dev.headroom.collector;
 
 import dev.headroom.analyzer.model.Observation;
-import dev.headroom.protocol.wire.SequencedObservation;
 import java.util.List;
 
 /**
@@ -29,8 +28,8 @@ public interface ObservationListener {
    *
    * <p>The default hands the frames to {@link #onObservation} one by one.
    */
-  default void onObservations(AgentIdentity from, List<SequencedObservation> burst) {
-    for (SequencedObservation o : burst) {
+  default void onObservations(AgentIdentity from, List<AcceptedFrame> burst) {
+    for (AcceptedFrame o : burst) {
       onObservation(from, o.sequence(), o.observation());
     }
   }

@@ -9,6 +9,7 @@ import dev.headroom.analyzer.model.AllocatorSample;
 import dev.headroom.analyzer.model.Observation;
 import dev.headroom.analyzer.model.RunSpecDeclared;
 import dev.headroom.analyzer.model.StepMark;
+import dev.headroom.analyzer.predict.JsonSyntaxMessage;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -92,7 +93,7 @@ public final class ReportParser {
     } catch (JsonProcessingException e) {
       var loc = e.getLocation();
       String where = loc == null ? "" : " at line " + loc.getLineNr() + " column " + loc.getColumnNr();
-      throw new MalformedReportException("body is not valid JSON" + where + ": " + e.getOriginalMessage());
+      throw new MalformedReportException("body is not valid JSON" + where + ": " + JsonSyntaxMessage.of(e));
     } catch (java.io.IOException e) {
       throw new MalformedReportException("body could not be read: " + e.getMessage());
     }

@@ -74,7 +74,7 @@ public final class GpuCatalogue {
   }
 
   private static final Pattern CAPACITY =
-      Pattern.compile("(?i)\\s*([0-9]+(?:\\.[0-9]+)?)\\s*(gib|gb|mib|mb|tib|tb|b)?\\s*");
+      Pattern.compile("(?i)\\s*(-?[0-9]+(?:\\.[0-9]+)?)\\s*(gib|gb|mib|mb|tib|tb|b)?\\s*");
 
   /**
    * A catalogue name ({@code H100-80GB}, {@code "NVIDIA A100-SXM4-40GB"}, {@code rtx 4090}) or a

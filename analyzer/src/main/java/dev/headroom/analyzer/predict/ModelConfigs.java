@@ -51,7 +51,7 @@ public final class ModelConfigs {
     } catch (JsonProcessingException e) {
       JsonLocation at = e.getLocation();
       String position = at == null ? "" : ":" + at.getLineNr() + ":" + at.getColumnNr();
-      throw new SpecException(where + position + ": malformed JSON: " + e.getOriginalMessage());
+      throw new SpecException(where + position + ": malformed JSON: " + JsonSyntaxMessage.of(e));
     }
   }
 

@@ -189,8 +189,12 @@ public record RunSpec(Architecture model, TrainingSetup setup, Gpu gpu) {
       if (v == null || v.isNull()) {
         return fallback;
       }
-      if (!v.canConvertToExactIntegral() || v.asLong() <= 0 || v.asLong() > Integer.MAX_VALUE) {
+      if (!v.canConvertToExactIntegral() || v.bigIntegerValue().signum() <= 0) {
         throw new SpecException(where + ": key '" + key + "' must be a positive integer, got " + v);
+      }
+      if (v.bigIntegerValue().compareTo(java.math.BigInteger.valueOf(Integer.MAX_VALUE)) > 0) {
+        // "must be a positive integer, got 99999999999" read as if the number were not positive
+        throw new SpecException(where + ": key '" + key + "' is too large: at most " + Integer.MAX_VALUE + ", got " + v);
       }
       return v.asInt();
     }

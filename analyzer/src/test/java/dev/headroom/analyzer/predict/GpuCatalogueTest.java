@@ -50,6 +50,9 @@ class GpuCatalogueTest {
         .hasMessageContaining("--gpu: unknown GPU 'H300'")
         .hasMessageContaining("H100-80GB");
     assertThatThrownBy(() -> GpuCatalogue.resolve("0GiB", "--gpu")).hasMessageContaining("must be > 0");
+    // once read as an unknown GPU name, with the whole catalogue listed
+    assertThatThrownBy(() -> GpuCatalogue.resolve("-3GiB", "--gpu"))
+        .hasMessageContaining("gpu capacity must be > 0, got '-3GiB'").hasMessageNotContaining("unknown GPU");
     assertThatThrownBy(() -> GpuCatalogue.resolve("80", "--gpu")).hasMessageContaining("give a unit");
   }
 }

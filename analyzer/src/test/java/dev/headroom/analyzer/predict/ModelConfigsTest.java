@@ -33,7 +33,11 @@ class ModelConfigsTest {
     assertThatThrownBy(() -> ModelConfigs.readFile(file))
         .isInstanceOf(SpecException.class)
         .hasMessageStartingWith(file + ":3:")
-        .hasMessageContaining("malformed JSON");
+        .hasMessageContaining("malformed JSON")
+        // Jackson appends "(start marker at [Source: REDACTED (`StreamReadFeature...` disabled); ...])"
+        .hasMessageContaining("Unexpected end-of-input")
+        .hasMessageNotContaining("Source:")
+        .hasMessageNotContaining("StreamReadFeature");
   }
 
   @Test

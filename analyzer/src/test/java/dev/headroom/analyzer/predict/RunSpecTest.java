@@ -72,6 +72,13 @@ class RunSpecTest {
         .hasMessageContaining("spec.json: precision 'bf17' is not one of bf16-mixed|bf16-true|fp16-mixed|fp32");
     assertThatThrownBy(() -> RunSpec.parse("{\"model\":\"llama-3-8b\",\"micro_batch\":0}", "spec.json"))
         .hasMessageContaining("'micro_batch' must be a positive integer");
+    assertThatThrownBy(() -> RunSpec.parse("{\"model\":\"llama-3-8b\",\"seq_len\":99999999999}", "spec.json"))
+        .hasMessageContaining("'seq_len' is too large: at most 2147483647, got 99999999999");
+    // beyond a long, asLong() would wrap to a negative number
+    assertThatThrownBy(() -> RunSpec.parse("{\"model\":\"llama-3-8b\",\"seq_len\":99999999999999999999}", "spec.json"))
+        .hasMessageContaining("'seq_len' is too large");
+    assertThatThrownBy(() -> RunSpec.parse("{\"model\":\"llama-3-8b\",\"seq_len\":-99999999999999999999}", "spec.json"))
+        .hasMessageContaining("'seq_len' must be a positive integer");
     assertThatThrownBy(() -> RunSpec.parse("{\"model\":\"llama-3-8b\",\"lora_targets\":\"q,x\"}", "spec.json"))
         .hasMessageContaining("lora_targets 'x'");
     assertThatThrownBy(() -> RunSpec.parse("{\"model\":\"llama-3-8b\",\"method\":\"full\",\"quant\":\"nf4\"}", "spec.json"))

@@ -52,9 +52,10 @@ import picocli.CommandLine.Option;
 @Command(
     name = "agent",
     mixinStandardHelpOptions = true,
+    header = "CPU share, heap after GC and frames/s of the agent on simulated GPUs, beside an idle agent.",
     description = {
-      "CPU share of one core, heap after GC and frames/s of the agent sampling simulated GPUs,",
-      "beside the same agent with sampling disabled (no devices). No GPU needed.",
+      "CPU share of one core, heap after GC and frames/s of the agent sampling simulated GPUs, "
+          + "beside the same agent with sampling disabled (no devices). No GPU needed.",
       "Target: <= 1 %% of one core and <= 64 MiB heap at 8 GPUs x 20 Hz."
     })
 public final class AgentBench implements Runnable {

@@ -56,9 +56,11 @@ import picocli.CommandLine.Option;
 @Command(
     name = "alert-latency",
     mixinStandardHelpOptions = true,
+    header = "Frame received -> webhook delivered, p50 and p99, beside a bare HTTP POST round trip.",
     description = {
-      "Frame received by the ingest server -> webhook delivered, p50 and p99 over loopback,",
-      "beside a bare HTTP POST round trip to the same receiver. Target: p99 <= 50 ms."
+      "Frame received by the ingest server -> webhook delivered, p50 and p99 over loopback, "
+          + "beside a bare HTTP POST round trip to the same receiver.",
+      "Target: p99 <= 50 ms."
     })
 public final class AlertLatencyBench implements Runnable {
   static final double TARGET_P99_MILLIS = 50.0;

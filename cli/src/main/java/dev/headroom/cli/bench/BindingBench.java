@@ -41,9 +41,10 @@ import picocli.CommandLine.Option;
 @Command(
     name = "binding",
     mixinStandardHelpOptions = true,
+    header = "JNA cost per device snapshot (ns, bytes of garbage), beside a C loop over the same fake calls.",
     description = {
-      "JNA cost per device snapshot (ns, bytes of garbage) against the fake libnvidia-ml,",
-      "beside a C loop over the same fake functions. Needs a C compiler (cc); no GPU.",
+      "JNA cost per device snapshot (ns, bytes of garbage) against the fake libnvidia-ml, "
+          + "beside a C loop over the same fake functions. Needs a C compiler (cc); no GPU.",
       "Target: <= 10000 ns and <= 1024 bytes per device snapshot."
     })
 public final class BindingBench implements Runnable {

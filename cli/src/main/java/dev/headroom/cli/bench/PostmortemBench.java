@@ -26,6 +26,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "postmortem",
     mixinStandardHelpOptions = true,
+    header = "Throughput of the OOM log scanner on a generated log, beside a bare readLine loop over it.",
     description =
         "Throughput of the OOM log scanner on a generated training log, beside"
             + " BufferedReader.readLine over the same bytes. One JSON line per figure.")

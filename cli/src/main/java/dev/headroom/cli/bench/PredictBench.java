@@ -29,15 +29,16 @@ import picocli.CommandLine.Option;
 @Command(
     name = "predict",
     mixinStandardHelpOptions = true,
+    header = "Prediction error against measured peaks, beside the accelerate and DeepSpeed estimators.",
     description = {
-      "Median and p90 absolute percentage error of headroom's prediction against",
-      "measured peaks (the bundled calibration cases, or --cases FILE), overall, per",
-      "metric and per method, beside accelerate's estimate-memory training rule and",
-      "DeepSpeed's ZeRO model-state estimators on the same rows.",
-      "Every figure is printed twice: set=all (every row) and set=representable",
-      "(without the bundled rows listed in samples/calibration/exclusions.csv: rows",
-      "whose notes distrust the measurement, or whose run used a setting the cases",
-      "columns cannot express); each excluded row gets one line with its reason.",
+      "Median and p90 absolute percentage error of headroom's prediction against measured peaks "
+          + "(the bundled calibration cases, or --cases FILE), overall, per metric and per method, "
+          + "beside accelerate's estimate-memory training rule and DeepSpeed's ZeRO model-state "
+          + "estimators on the same rows.",
+      "Every figure is printed twice: set=all (every row) and set=representable (without the bundled "
+          + "rows listed in samples/calibration/exclusions.csv: rows whose notes distrust the measurement, "
+          + "or whose run used a setting the cases columns cannot express); each excluded row gets one "
+          + "line with its reason.",
       "One JSON line per figure. Target: median <= 10 %%, p90 <= 25 %%."
     })
 public final class PredictBench implements Runnable {

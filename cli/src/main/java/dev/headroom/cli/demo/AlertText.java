@@ -38,11 +38,23 @@ final class AlertText {
         sb.append(ttl == null ? "]" : ", time to OOM " + FleetTable.span(Duration.ofSeconds(Math.round(ttl))) + "]");
       }
     }
-    sb.append(": ").append(a.explanation());
+    sb.append(": ").append(sentence(a.explanation()));
     if (!a.suggestedAction().isBlank()) {
-      sb.append(" Next: ").append(a.suggestedAction());
+      sb.append(" Next: ").append(sentence(a.suggestedAction()));
     }
     return printable(sb.toString());
+  }
+
+  /**
+   * Detector texts are written as clauses without a final stop (the dashboard shows them in cells);
+   * on one line "... it will not fit Next: ..." ran the two together.
+   */
+  static String sentence(String clause) {
+    String text = clause.strip();
+    if (text.isEmpty() || ".!?".indexOf(text.charAt(text.length() - 1)) >= 0) {
+      return text;
+    }
+    return text + ".";
   }
 
   static String crash(OomWatch.Crash c, SimulationClock simulation) {

@@ -32,7 +32,15 @@ class AlertTextTest {
         Map.of("slopeBytesPerMinute", 315.0 * (1 << 20), "timeToOomSeconds", 10_500.0), ORIGIN.plusSeconds(779));
     assertThat(AlertText.line(new AlertEvent.Raised(leak), simulation)).isEqualTo(
         "[0:12:59] ALERT leak (warning) llama3-70b-qlora-fsdp on node-dgx GPU-757a1d8b [315 MiB/min, time to OOM 2h 55m]:"
-            + " Baseline memory grows Next: Look for tensors kept across steps");
+            + " Baseline memory grows. Next: Look for tensors kept across steps.");
+  }
+
+  @Test
+  void explanationAndNextStepAreSeparateSentencesWithoutDoubledStops() {
+    assertThat(AlertText.sentence("it will not fit")).isEqualTo("it will not fit.");
+    assertThat(AlertText.sentence("Restart the run. ")).isEqualTo("Restart the run.");
+    assertThat(AlertText.sentence("is it a leak?")).isEqualTo("is it a leak?");
+    assertThat(AlertText.sentence("")).isEmpty();
   }
 
   @Test

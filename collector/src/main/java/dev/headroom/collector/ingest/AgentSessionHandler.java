@@ -1,7 +1,9 @@
 package dev.headroom.collector.ingest;
 
+import dev.headroom.collector.AcceptedFrame;
 import dev.headroom.collector.AgentIdentity;
 import dev.headroom.collector.ObservationListener;
+import dev.headroom.protocol.wire.DecodedObservation;
 import dev.headroom.protocol.wire.Frames;
 import dev.headroom.protocol.wire.MalformedFrameException;
 import dev.headroom.protocol.wire.ObservationMapping;
@@ -34,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * after the listener returned for every frame they cover: an acknowledged frame has been stored. A listener that throws gets nothing acknowledged and the connection closed, so the agent
  * replays the frame later.
  */
-final class AgentSessionHandler extends SimpleChannelInboundHandler<Frame> {
+final class AgentSessionHandler extends SimpleChannelInboundHandler<Object> {
 
   private static final Logger log = LoggerFactory.getLogger(AgentSessionHandler.class);
 
@@ -54,7 +56,7 @@ final class AgentSessionHandler extends SimpleChannelInboundHandler<Frame> {
   private long lastStored;
   private long lastAcked;
   /** New frames of the current read burst, not yet handed to the listener. */
-  private final List<SequencedObservation> pending = new ArrayList<>();
+  private final List<AcceptedFrame> pending = new ArrayList<>();
   private int framesThisBurst;
   private boolean closing;
 
@@ -80,14 +82,18 @@ final class AgentSessionHandler extends SimpleChannelInboundHandler<Frame> {
   }
 
   @Override
-  protected void channelRead0(ChannelHandlerContext ctx, Frame frame) {
+  protected void channelRead0(ChannelHandlerContext ctx, Object message) {
     if (closing) {
       return;
     }
+    // The ingest pipeline's decoder keeps each observation's bytes (DecodedObservation) for storage.
+    Frame frame = message instanceof DecodedObservation d ? d.frame() : (Frame) message;
+    Optional<byte[]> bytes = message instanceof DecodedObservation d
+        ? Optional.of(d.observationFrameBytes()) : Optional.empty();
     if (identity == null) {
       onHello(ctx, frame);
     } else if (frame.getBodyCase() == Frame.BodyCase.OBSERVATION) {
-      onObservation(ctx, frame.getObservation());
+      onObservation(ctx, frame.getObservation(), bytes);
     } else {
       counters.refusedMalformed.increment();
       refuse(ctx, Error.Code.MALFORMED_FRAME, "unexpected " + frame.getBodyCase() + " frame after the hello");
@@ -122,7 +128,8 @@ final class AgentSessionHandler extends SimpleChannelInboundHandler<Frame> {
         remote(ctx), lastDelivered);
   }
 
-  private void onObservation(ChannelHandlerContext ctx, dev.headroom.protocol.wire.pb.ObservationFrame frame) {
+  private void onObservation(ChannelHandlerContext ctx, dev.headroom.protocol.wire.pb.ObservationFrame frame,
+      Optional<byte[]> bytes) {
     long sequence = frame.getSequence();
     framesThisBurst++;
     if (sequence <= lastDelivered) {
@@ -144,7 +151,7 @@ final class AgentSessionHandler extends SimpleChannelInboundHandler<Frame> {
       lastDelivered = sequence;
       return;
     }
-    pending.add(observation);
+    pending.add(new AcceptedFrame(sequence, observation.observation(), bytes));
     lastDelivered = sequence;
     if (pending.size() >= MAX_FRAMES_PER_HANDOVER) {
       handOver(ctx);
@@ -158,7 +165,7 @@ final class AgentSessionHandler extends SimpleChannelInboundHandler<Frame> {
    */
   private boolean handOver(ChannelHandlerContext ctx) {
     if (!pending.isEmpty()) {
-      List<SequencedObservation> burst = List.copyOf(pending);
+      List<AcceptedFrame> burst = List.copyOf(pending);
       pending.clear();
       try {
         listener.onObservations(identity, burst);

@@ -82,7 +82,7 @@ public final class IngestServer implements Closeable {
             protected void initChannel(SocketChannel ch) {
               ch.pipeline().addLast("limit", limit);
               config.tls().ifPresent(tls -> ch.pipeline().addLast("tls", tls.newHandler(ch.alloc())));
-              ch.pipeline().addLast("frames", new FrameDecoder(config.maxFrameBytes()));
+              ch.pipeline().addLast("frames", new FrameDecoder(config.maxFrameBytes(), true));
               ch.pipeline().addLast("encoder", encoder);
               ch.pipeline().addLast("session",
                   new AgentSessionHandler(config, listener, ledger, counters, rateLimiter, sessions));

@@ -8,9 +8,9 @@ import dev.headroom.analyzer.model.ProcessReport;
 import dev.headroom.analyzer.model.RunSpecDeclared;
 import dev.headroom.analyzer.model.StepMark;
 import dev.headroom.analyzer.model.XidObservation;
+import dev.headroom.collector.AcceptedFrame;
 import dev.headroom.collector.AgentIdentity;
 import dev.headroom.collector.ObservationListener;
-import dev.headroom.protocol.wire.SequencedObservation;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -93,15 +93,15 @@ public final class RunRegistry implements ObservationListener {
    * batch (storage first, so it writes the burst at once before anything reacts to it).
    */
   @Override
-  public void onObservations(AgentIdentity from, List<SequencedObservation> burst) {
+  public void onObservations(AgentIdentity from, List<AcceptedFrame> burst) {
     List<RunObservation> batch = new ArrayList<>(burst.size());
-    for (SequencedObservation o : burst) {
+    for (AcceptedFrame o : burst) {
       observations.incrementAndGet();
       List<String> runIds = attribute(from, o.observation());
       if (runIds.isEmpty()) {
         unattributed.incrementAndGet();
       }
-      batch.add(new RunObservation(o.sequence(), o.observation(), runIds));
+      batch.add(new RunObservation(o.sequence(), o.observation(), runIds, o.observationFrameBytes()));
     }
     for (RunObservationListener listener : listeners) {
       listener.onRunObservations(from, batch);

@@ -103,15 +103,11 @@ public final class RunRecordings implements RunObservationListener, Closeable {
    */
   @Override
   public void onRunObservations(AgentIdentity from, List<RunObservation> batch) {
-    if (batch.size() == 1) {
-      RunObservation only = batch.get(0);
-      onRunObservation(from, only.sequence(), only.observation(), only.runIds());
-      return;
-    }
     Map<WriterKey, List<SerializedObservation>> byWriter = new LinkedHashMap<>();
     for (RunObservation o : batch) {
-      SerializedObservation bytes = new SerializedObservation(o.sequence(),
-          ObservationMapping.toFrame(o.sequence(), o.observation()).toByteArray());
+      // The bytes as received when the ingest kept them: the same frame, without serializing it again.
+      SerializedObservation bytes = new SerializedObservation(o.sequence(), o.observationFrameBytes()
+          .orElseGet(() -> ObservationMapping.toFrame(o.sequence(), o.observation()).toByteArray()));
       if (o.runIds().isEmpty()) {
         byWriter.computeIfAbsent(new WriterKey(true, from.hostname(), from.agentId(), from.bootId()),
             k -> new ArrayList<>()).add(bytes);

@@ -3,10 +3,10 @@ package dev.headroom.collector.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.headroom.analyzer.model.Observation;
+import dev.headroom.collector.AcceptedFrame;
 import dev.headroom.collector.AgentIdentity;
 import dev.headroom.collector.ObservationListener;
 import dev.headroom.protocol.wire.Frames;
-import dev.headroom.protocol.wire.SequencedObservation;
 import dev.headroom.protocol.wire.pb.Frame;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.util.ArrayList;
@@ -33,11 +33,11 @@ class BurstHandoverTest {
     }
 
     @Override
-    public void onObservations(AgentIdentity from, List<SequencedObservation> burst) {
+    public void onObservations(AgentIdentity from, List<AcceptedFrame> burst) {
       if (failing) {
         throw new IllegalStateException("disk full");
       }
-      bursts.add(burst.stream().map(SequencedObservation::sequence).toList());
+      bursts.add(burst.stream().map(AcceptedFrame::sequence).toList());
     }
   }
 

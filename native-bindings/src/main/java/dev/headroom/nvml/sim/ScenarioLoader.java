@@ -82,7 +82,7 @@ public final class ScenarioLoader {
           line(e.getLocation()),
           column(e.getLocation()),
           Optional.empty(),
-          (json ? "not valid JSON: " : "not valid YAML: ") + firstLine(e.getOriginalMessage()));
+          json ? "not valid JSON: " + firstLine(e.getOriginalMessage()) : "not valid YAML: " + yamlProblem(e.getOriginalMessage()));
     } catch (IOException e) {
       throw new ScenarioException(source, OptionalInt.empty(), OptionalInt.empty(), Optional.empty(), "cannot read: " + e.getMessage());
     }
@@ -212,6 +212,23 @@ public final class ScenarioLoader {
 
   private static OptionalInt column(JsonLocation loc) {
     return loc == null || loc.getColumnNr() <= 0 ? OptionalInt.empty() : OptionalInt.of(loc.getColumnNr());
+  }
+
+  /**
+   * SnakeYAML's message is a context ("while parsing a flow node"), a problem ("expected the node
+   * content, but found '<stream end>'"), each followed by indented position and snippet lines.
+   * The first line alone said where the parser was but not what was wrong; keep both unindented
+   * lines (the position is reported separately as line and column).
+   */
+  static String yamlProblem(String message) {
+    if (message == null) {
+      return "invalid value";
+    }
+    String joined = message.lines()
+        .filter(l -> !l.isBlank() && !Character.isWhitespace(l.charAt(0)))
+        .map(String::strip)
+        .collect(Collectors.joining("; "));
+    return joined.isEmpty() ? firstLine(message.strip()) : joined;
   }
 
   private static String firstLine(String message) {

@@ -175,6 +175,15 @@ class ScenarioLoaderTest {
   }
 
   @Test
+  void brokenYamlSaysWhatWasExpectedNotOnlyWhereTheParserWas() {
+    // Before: "not valid YAML: while parsing a flow node" and nothing about the problem.
+    ScenarioException e = failure("hosts: [\n");
+    assertThat(e.problem()).startsWith("not valid YAML: while parsing a flow node; ")
+        .contains("expected the node content, but found '<stream end>'")
+        .doesNotContain("\n").doesNotContain("^");
+  }
+
+  @Test
   void yamlAliasesAreRefusedWithAnExplanation() {
     ScenarioException e =
         failure(

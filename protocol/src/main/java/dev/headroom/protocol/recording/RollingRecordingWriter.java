@@ -198,10 +198,24 @@ public final class RollingRecordingWriter implements Closeable {
     return all;
   }
 
-  /** Forces everything written so far to the device. */
-  public synchronized void force() throws IOException {
-    current.force();
-    lastForce = clock.instant();
+  /**
+   * Forces everything written so far to the device. The fsync runs outside this writer's lock, so
+   * appends (the collector's ingest threads) do not wait for the disk meanwhile.
+   */
+  public void force() throws IOException {
+    SegmentWriter segment;
+    synchronized (this) {
+      if (closedForGood) {
+        return; // closing forced it
+      }
+      segment = current;
+      lastForce = clock.instant();
+    }
+    try {
+      segment.force();
+    } catch (java.nio.channels.ClosedChannelException e) {
+      // It rolled or closed meanwhile, and closing a segment forces it.
+    }
   }
 
   public synchronized long totalBytes() {

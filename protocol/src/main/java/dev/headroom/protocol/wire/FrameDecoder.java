@@ -28,14 +28,24 @@ import java.util.List;
 public final class FrameDecoder extends ByteToMessageDecoder {
 
   private final int maxFrameBytes;
+  private final boolean keepObservationBytes;
   private long streamOffset;
   private boolean failed;
 
   public FrameDecoder(int maxFrameBytes) {
+    this(maxFrameBytes, false);
+  }
+
+  /**
+   * @param keepObservationBytes emit each observation frame as a {@link DecodedObservation} that
+   *     also carries its serialized {@code ObservationFrame} (other frames stay {@link Frame}s)
+   */
+  public FrameDecoder(int maxFrameBytes, boolean keepObservationBytes) {
     if (maxFrameBytes < 16) {
       throw new IllegalArgumentException("maxFrameBytes must be >= 16, was " + maxFrameBytes);
     }
     this.maxFrameBytes = maxFrameBytes;
+    this.keepObservationBytes = keepObservationBytes;
   }
 
   public FrameDecoder() {
@@ -85,6 +95,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         return;
       }
       Frame frame;
+      int payloadStart = in.readerIndex();
       try {
         frame = parse(in, length);
       } catch (InvalidProtocolBufferException e) {
@@ -96,7 +107,11 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             "frame at byte " + streamOffset + " (" + length + " bytes): no body set (not a headroom frame?)"));
       }
       streamOffset += prefixBytes + length;
-      out.add(frame);
+      if (keepObservationBytes && frame.hasObservation()) {
+        out.add(new DecodedObservation(frame, observationBytes(in, payloadStart, length, frame)));
+      } else {
+        out.add(frame);
+      }
     }
   }
 
@@ -115,6 +130,32 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     byte[] bytes = new byte[length];
     in.readBytes(bytes);
     return Frame.parseFrom(bytes);
+  }
+
+  /**
+   * The ObservationFrame's bytes inside a Frame payload: a frame that holds only its observation
+   * is the tag byte of field 3, a varint length and those bytes. Anything else (a peer that also
+   * wrote unknown fields) is serialized again from the parsed message.
+   */
+  private static byte[] observationBytes(ByteBuf in, int payloadStart, int payloadLength, Frame frame) {
+    int at = payloadStart;
+    int end = payloadStart + payloadLength;
+    if (in.getByte(at++) == (byte) ((Frame.OBSERVATION_FIELD_NUMBER << 3) | 2)) {
+      int length = 0;
+      for (int shift = 0; at < end && shift < 35; shift += 7) {
+        byte b = in.getByte(at++);
+        length |= (b & 0x7F) << shift;
+        if ((b & 0x80) == 0) {
+          if (length == end - at) {
+            byte[] bytes = new byte[length];
+            in.getBytes(at, bytes);
+            return bytes;
+          }
+          break;
+        }
+      }
+    }
+    return frame.getObservation().toByteArray();
   }
 
   private RuntimeException fail(ByteBuf in, RuntimeException e) {

@@ -10,7 +10,8 @@ import java.util.OptionalLong;
  * @param predictedDevicePeakBytes the predicted device-level (nvidia-smi) peak per GPU
  * @param predictedReservedPeakBytes the predicted caching-allocator reserved peak
  * @param observedPeakBytes the highest peak any GPU of the recording reached
- * @param ladder "what would have fit": the predictor's mitigation rungs, cumulative, top first
+ * @param ladder "what would have fit": the predictor's mitigation rungs, cumulative, top first;
+ *     empty when the declared run is predicted to fit as it is
  * @param problem why no prediction could be made (a spec the predictor rejects), when so
  */
 public record PredictionCheck(

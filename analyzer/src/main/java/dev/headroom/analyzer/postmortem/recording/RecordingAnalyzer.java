@@ -13,6 +13,7 @@ import dev.headroom.analyzer.predict.Metric;
 import dev.headroom.analyzer.predict.Prediction;
 import dev.headroom.analyzer.predict.RunSpec;
 import dev.headroom.analyzer.predict.SpecException;
+import dev.headroom.analyzer.predict.Verdict;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -88,9 +89,11 @@ public final class RecordingAnalyzer {
     try {
       RunSpec spec = RunSpec.parse(declared.specJson(), "run " + declared.runId());
       Prediction p = MemoryPredictor.standard().predict(spec);
-      List<PredictionCheck.Rung> ladder = FitLadder.standard().climb(spec).stream()
-          .map(r -> new PredictionCheck.Rung(r.name(), r.cost(), r.prediction().peakBytes(Metric.DEVICE), r.fits()))
-          .toList();
+      // A run predicted to fit needs no rung; listing "what would have fit" for it read as if it had not.
+      List<PredictionCheck.Rung> ladder = p.verdict(Metric.DEVICE) == Verdict.FITS ? List.of()
+          : FitLadder.standard().climb(spec).stream()
+              .map(r -> new PredictionCheck.Rung(r.name(), r.cost(), r.prediction().peakBytes(Metric.DEVICE), r.fits()))
+              .toList();
       return new PredictionCheck(OptionalLong.of(p.peakBytes(Metric.DEVICE)), OptionalLong.of(p.peakBytes(Metric.RESERVED)),
           observed, ladder, Optional.empty());
     } catch (SpecException e) {

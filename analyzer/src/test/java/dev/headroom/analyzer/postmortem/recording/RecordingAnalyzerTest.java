@@ -10,10 +10,12 @@ import dev.headroom.analyzer.model.ProcessReport;
 import dev.headroom.analyzer.model.RunSpecDeclared;
 import dev.headroom.analyzer.model.Stats;
 import dev.headroom.analyzer.model.StepMark;
+import dev.headroom.analyzer.postmortem.TerminalSummary;
 import dev.headroom.analyzer.predict.FitLadder;
 import dev.headroom.analyzer.predict.MemoryPredictor;
 import dev.headroom.analyzer.predict.Metric;
 import dev.headroom.analyzer.predict.RunSpec;
+import dev.headroom.analyzer.predict.Verdict;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -99,6 +101,25 @@ class RecordingAnalyzerTest {
       assertThat(c.firstFit().map(PredictionCheck.Rung::name))
           .isEqualTo(rungs.stream().filter(FitLadder.Rung::fits).findFirst().map(FitLadder.Rung::name));
     });
+  }
+
+  @Test
+  void aRunPredictedToFitGetsNoLadderAndTheSummarySaysItFits() {
+    RecordingAnalyzer a = new RecordingAnalyzer();
+    String spec = "{\"model\":\"llama-3-8b\",\"method\":\"qlora\",\"gpu\":\"H100-80GB\"}";
+    assertThat(MemoryPredictor.standard().predict(RunSpec.parse(spec, "t")).verdict(Metric.DEVICE))
+        .isEqualTo(Verdict.FITS);
+    a.accept(new RunSpecDeclared(T0, "run-fits", 1, spec));
+    a.accept(report("GPU-aaa", 0, T0, 8 * GIB, 9 * GIB, List.of()));
+    RecordingReport r = a.report("rec");
+    assertThat(r.prediction()).hasValueSatisfying(c -> {
+      assertThat(c.ladder()).isEmpty();
+      assertThat(c.firstFit()).isEmpty();
+    });
+    // Before: "what would have fit: climbing the ladder down to ..." for a run at 11 % of its GPU.
+    assertThat(TerminalSummary.recording(r))
+        .contains("what would have fit: the run already fits as declared")
+        .doesNotContain("climbing the ladder");
   }
 
   @Test
