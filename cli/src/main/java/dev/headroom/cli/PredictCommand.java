@@ -318,7 +318,32 @@ final class PredictCommand implements Runnable {
     if (optimizerForeach != null) {
       node.put("optimizer_foreach", optimizerForeach);
     }
-    return RunSpec.parse(node, where, ModelPresets.bundled());
+    try {
+      return RunSpec.parse(node, where, ModelPresets.bundled());
+    } catch (SpecException e) {
+      throw specFile == null ? new SpecException(inFlagTerms(e.getMessage())) : e;
+    }
+  }
+
+  private static final java.util.regex.Pattern SPEC_KEY_FIRST =
+      java.util.regex.Pattern.compile("^command line: (?:key '(\\w+)'|(\\w+)(?= ))");
+
+  /**
+   * Without --spec every value came from a flag, so name the flag the user typed rather than the
+   * run-spec key: "--micro-batch must be a positive integer, got 0", not "command line: key
+   * 'micro_batch' ...". Messages about anything else are left as they are.
+   */
+  String inFlagTerms(String message) {
+    var m = SPEC_KEY_FIRST.matcher(message);
+    if (!m.find()) {
+      return message;
+    }
+    String key = m.group(1) != null ? m.group(1) : m.group(2);
+    String flag = "--" + key.replace('_', '-');
+    if (commandSpec.findOption(flag) == null) {
+      return message;
+    }
+    return flag + message.substring(m.end());
   }
 
   private static void putIf(ObjectNode node, String key, String value) {

@@ -187,7 +187,10 @@ class PredictCommandTest {
     assertBad(run("predict", "--model", "llama-3-8b", "--gpu", "H300"), "unknown GPU 'H300'", "H100-80GB");
     assertBad(run("predict", "--layers", "32", "--hidden", "100", "--heads", "3", "--intermediate", "10",
         "--vocab", "10"), "heads (3) do not divide hidden (100)", "head_dim");
-    assertBad(run("predict", "--model", "llama-3-8b", "--seq-len", "0"), "'seq_len' must be a positive integer", "command line");
+    assertBad(run("predict", "--model", "llama-3-8b", "--seq-len", "0"), "headroom: --seq-len must be a positive integer, got 0");
+    assertBad(run("predict", "--model", "llama-3-8b", "--method", "foo"), "headroom: --method 'foo' is not one of full|lora|qlora");
+    assertBad(run("predict", "--model", "llama-3-8b", "--gpus", "3", "--tensor-parallel", "2"),
+        "headroom: --tensor-parallel (2) must divide gpus (3)");
     assertBad(run("predict", "--model", "llama-3-8b", "--layers", "3"), "either --model or", "--layers");
     assertBad(run("predict"), "no model", "--list-models");
   }

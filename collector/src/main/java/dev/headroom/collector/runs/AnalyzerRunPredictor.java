@@ -55,7 +55,7 @@ public final class AnalyzerRunPredictor implements RunPredictor {
       return Optional.empty();
     }
     return new FitLadder(predictor, Metric.DEVICE).firstFit(spec).map(rung -> String.format(Locale.ROOT,
-        "%s, predicted %.1f GiB (%.0f %% of usable); cost: %s", rung.name(),
+        "%s, predicted %.1f GiB (%.1f %% of usable); cost: %s", rung.name(),
         rung.prediction().peakBytes(Metric.DEVICE) / GIB, rung.prediction().ratio(Metric.DEVICE) * 100,
         rung.cost()));
   }
