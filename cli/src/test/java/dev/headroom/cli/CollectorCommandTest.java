@@ -1,30 +1,19 @@
 package dev.headroom.cli;
 
+import static dev.headroom.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import dev.headroom.cli.CliRun.Result;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code headroom collector} in-process: start and stop, the rules printout, bad options. */
 class CollectorCommandTest {
   @TempDir Path dir;
 
-  record Result(int status, String out, String err) {}
 
-  static Result run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cl = Headroom.newCommandLine();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    int status = cl.execute(args);
-    return new Result(status, out.toString(), err.toString());
-  }
 
   @Test
   void startsOnLoopbackServesAndStopsAfterTheDurationLeavingItsCatalog() {

@@ -1,7 +1,9 @@
 package dev.headroom.cli;
 
+import static dev.headroom.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.headroom.cli.CliRun.Result;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -42,7 +44,6 @@ class DemoCommandTest {
     }
   }
 
-  record Result(int status, String out, String err) {}
 
   @Test
   void playsTheFleetOverLoopbackRaisesItsAlertsServesTheDashboardAndWritesTheReport() throws Exception {
@@ -148,15 +149,6 @@ class DemoCommandTest {
         "--plain", "--alertmanager", "--webhook", "fleet.yaml");
   }
 
-  private static Result run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cl = Headroom.newCommandLine();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    int status = cl.execute(args);
-    return new Result(status, out.toString(), err.toString());
-  }
 
   private static String awaitDashboardUrl(StringWriter out, CompletableFuture<Integer> status) throws Exception {
     for (int i = 0; i < 300 && !status.isDone(); i++) {

@@ -1,15 +1,13 @@
 package dev.headroom.cli.bench;
 
+import static dev.headroom.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.headroom.cli.Headroom;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import dev.headroom.cli.CliRun.Result;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * {@code headroom bench alert-latency} end to end on a few alerts: frames from a real shipper go
@@ -17,16 +15,7 @@ import picocli.CommandLine;
  * sanity of the figures, not their size (that is what the bench itself is for).
  */
 class AlertLatencyBenchTest {
-  record Result(int status, String out, String err) {}
 
-  private static Result run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cl = Headroom.newCommandLine();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    return new Result(cl.execute(args), out.toString(), err.toString());
-  }
 
   @Test
   void printsP50AndP99EachBesideTheBarePostBaseline() throws Exception {
