@@ -70,30 +70,10 @@ final class SegmentWriter implements Closeable {
    * so a failed append never leaves a torn record in the middle of a segment.
    */
   void append(long sequence, byte[] payload) throws IOException {
-    if (payload.length == 0 || payload.length > RecordingFormat.MAX_RECORD_BYTES) {
-      throw new IllegalArgumentException(
-          "record payload of " + payload.length + " bytes, must be 1.." + RecordingFormat.MAX_RECORD_BYTES);
-    }
-    CRC32C crc = new CRC32C();
-    crc.update(payload);
+    checkPayload(payload.length);
     ByteBuffer buf = ByteBuffer.allocate(RecordingFormat.RECORD_OVERHEAD_BYTES + payload.length);
-    buf.putInt(payload.length).putInt((int) crc.getValue()).put(payload).flip();
-    try {
-      writeFully(channel, buf, sizeBytes);
-    } catch (IOException e) {
-      try {
-        channel.truncate(sizeBytes);
-      } catch (IOException suppressed) {
-        e.addSuppressed(suppressed);
-      }
-      throw e;
-    }
-    sizeBytes += buf.capacity();
-    records++;
-    if (firstSequence < 0) {
-      firstSequence = sequence;
-    }
-    lastSequence = sequence;
+    putRecord(buf, payload, new CRC32C());
+    commit(buf, 1, sequence, sequence);
   }
 
   /**
@@ -104,21 +84,38 @@ final class SegmentWriter implements Closeable {
     int bytes = 0;
     for (SerializedObservation o : batch) {
       int length = o.observationFrameBytes().length;
-      if (length == 0 || length > RecordingFormat.MAX_RECORD_BYTES) {
-        throw new IllegalArgumentException(
-            "record payload of " + length + " bytes, must be 1.." + RecordingFormat.MAX_RECORD_BYTES);
-      }
+      checkPayload(length);
       bytes += RecordingFormat.RECORD_OVERHEAD_BYTES + length;
     }
     ByteBuffer buf = ByteBuffer.allocate(bytes);
     CRC32C crc = new CRC32C();
     for (SerializedObservation o : batch) {
-      byte[] payload = o.observationFrameBytes();
-      crc.reset();
-      crc.update(payload);
-      buf.putInt(payload.length).putInt((int) crc.getValue()).put(payload);
+      putRecord(buf, o.observationFrameBytes(), crc);
     }
+    commit(buf, batch.size(), batch.get(0).sequence(), batch.get(batch.size() - 1).sequence());
+  }
+
+  private static void checkPayload(int length) {
+    if (length == 0 || length > RecordingFormat.MAX_RECORD_BYTES) {
+      throw new IllegalArgumentException(
+          "record payload of " + length + " bytes, must be 1.." + RecordingFormat.MAX_RECORD_BYTES);
+    }
+  }
+
+  /** One record as it lies in the file: length, CRC32C of the payload, payload. */
+  private static void putRecord(ByteBuffer buf, byte[] payload, CRC32C crc) {
+    crc.reset();
+    crc.update(payload);
+    buf.putInt(payload.length).putInt((int) crc.getValue()).put(payload);
+  }
+
+  /**
+   * Writes the framed records at the end of the file in one call, or cuts the file back to where
+   * they began (a full disk must never leave a torn record mid-segment), then counts them.
+   */
+  private void commit(ByteBuffer buf, int count, long first, long last) throws IOException {
     buf.flip();
+    int bytes = buf.remaining();
     try {
       writeFully(channel, buf, sizeBytes);
     } catch (IOException e) {
@@ -130,11 +127,11 @@ final class SegmentWriter implements Closeable {
       throw e;
     }
     sizeBytes += bytes;
-    records += batch.size();
+    records += count;
     if (firstSequence < 0) {
-      firstSequence = batch.get(0).sequence();
+      firstSequence = first;
     }
-    lastSequence = batch.get(batch.size() - 1).sequence();
+    lastSequence = last;
   }
 
   private static void writeFully(FileChannel channel, ByteBuffer buf, long position) throws IOException {
