@@ -105,6 +105,34 @@ def _get(obj, name, default=None):
     return getattr(obj, name, default)
 
 
+def _fsdp_keys(training_args, grad_accum):
+    """Sharding, offload and accumulation keys from the Trainer's ``fsdp`` option.
+
+    accelerate's ``accumulate()`` runs every accumulation micro-step under FSDP's ``no_sync()``
+    unless ``sync_each_batch`` is set, and FSDP then keeps the gradients unsharded until the
+    synchronising step; the predictor needs to know (``accumulate_no_sync``).
+    """
+    fsdp = _get(training_args, "fsdp")
+    if not fsdp:
+        return {}
+    options = fsdp.split() if isinstance(fsdp, str) else [str(getattr(o, "value", o)) for o in fsdp]
+    options = {o.lower().replace("fsdpoption.", "") for o in options}
+    keys = {}
+    if options & {"full_shard", "hybrid_shard"}:
+        keys["sharding"] = "fsdp-full"
+    elif options & {"shard_grad_op", "hybrid_shard_zero2"}:
+        keys["sharding"] = "fsdp-grad-op"
+    else:
+        return {}
+    if "offload" in options:
+        keys["offload"] = "params-optimizer"
+    kwargs = _get(_get(training_args, "accelerator_config"), "gradient_accumulation_kwargs") or {}
+    sync_each_batch = _get(kwargs, "sync_each_batch", False)
+    if grad_accum > 1 and not sync_each_batch:
+        keys["accumulate_no_sync"] = True
+    return keys
+
+
 def run_spec_from(model=None, training_args=None, seq_len=None, **overrides):
     """A run spec for the predictor (docs/predictor.md) from what the training script has.
 
@@ -167,6 +195,7 @@ def run_spec_from(model=None, training_args=None, seq_len=None, **overrides):
         world = _get(training_args, "world_size")
         if isinstance(world, int) and world > 1:
             spec["gpus"] = world
+        spec.update(_fsdp_keys(training_args, spec.get("grad_accum", 1)))
 
     if seq_len is not None:
         spec["seq_len"] = int(seq_len)

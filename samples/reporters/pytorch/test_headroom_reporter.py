@@ -263,6 +263,29 @@ class RunSpecTest(unittest.TestCase):
         })
         json.dumps(spec)
 
+    def test_trainer_fsdp_with_accumulation_declares_no_sync_accumulation(self):
+        args = types.SimpleNamespace(per_device_train_batch_size=1, gradient_accumulation_steps=4, bf16=True,
+                                     fp16=False, gradient_checkpointing=False, optim="adamw_torch", world_size=8,
+                                     fsdp=["FSDPOption.FULL_SHARD", "FSDPOption.AUTO_WRAP"])
+        spec = headroom_reporter.run_spec_from("llama-3-8b", args, seq_len=4096, gpu="H100-80GB")
+        self.assertEqual(spec["sharding"], "fsdp-full")
+        self.assertIs(spec["accumulate_no_sync"], True)
+        self.assertNotIn("offload", spec)
+
+        # sync_each_batch=True synchronises every micro-step: gradients stay sharded.
+        args.accelerator_config = {"gradient_accumulation_kwargs": {"sync_each_batch": True}}
+        args.fsdp = "shard_grad_op offload"
+        spec = headroom_reporter.run_spec_from("llama-3-8b", args, seq_len=4096)
+        self.assertEqual(spec["sharding"], "fsdp-grad-op")
+        self.assertEqual(spec["offload"], "params-optimizer")
+        self.assertNotIn("accumulate_no_sync", spec)
+
+        # No accumulation, nothing to declare; no fsdp option, no sharding key.
+        args.gradient_accumulation_steps = 1
+        self.assertNotIn("accumulate_no_sync", headroom_reporter.run_spec_from("llama-3-8b", args))
+        args.fsdp = ""
+        self.assertNotIn("sharding", headroom_reporter.run_spec_from("llama-3-8b", args))
+
     def test_a_preset_name_and_overrides(self):
         spec = headroom_reporter.run_spec_from("mistral-7b", seq_len=4096, gpu="A100-80GB", micro_batch=1)
         self.assertEqual(spec, {"model": "mistral-7b", "seq_len": 4096, "gpu": "A100-80GB", "micro_batch": 1})

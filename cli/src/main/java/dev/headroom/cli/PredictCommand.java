@@ -375,6 +375,9 @@ final class PredictCommand implements Runnable {
 
   private void runOne(PrintWriter out) {
     RunSpec spec = buildSpec();
+    for (String note : spec.setup().inertSettings()) {
+      commandSpec.commandLine().getErr().println("headroom: note: " + note);
+    }
     MemoryPredictor predictor = MemoryPredictor.standard();
     Prediction p = predictor.predict(spec);
     List<Metric> shown = metrics();

@@ -60,6 +60,18 @@ class PredictCommandTest {
   }
 
   @Test
+  void aShardingThatShardsNothingIsNotedOnStderrAndStillPredicted() throws Exception {
+    Result r = run("predict", "--model", "llama-3-8b", "--sharding", "zero3", "--gpus", "1", "--json",
+        "--metric", "allocated");
+    assertThat(r.status()).isZero();
+    assertThat(r.err()).contains("headroom: note: sharding zero3 over one data-parallel GPU shards nothing");
+    assertThat(r.json()).hasSize(1);
+    Result eight = run("predict", "--model", "llama-3-8b", "--sharding", "zero3", "--gpus", "8", "--json",
+        "--metric", "allocated");
+    assertThat(eight.err()).isEmpty();
+  }
+
+  @Test
   void jsonHasExactlyTheDocumentedKeys() throws Exception {
     Result r = run("predict", "--model", "mistral-7b", "--method", "qlora", "--grad-ckpt", "full",
         "--micro-batch", "2", "--seq-len", "1024", "--gpu", "L4", "--json");

@@ -98,7 +98,8 @@ public final class FitLadder {
             q = new TrainingSetup(Method.QLORA, 16, LoraTarget.allLinear(), q.loraDropout(), Quant.NF4_DQ,
                 q.precision(), q.optimizer(), q.microBatch(), q.seqLen(), q.checkpointing(),
                 q.attention(), q.loss(), q.gradAccum(), q.gpus(), q.sharding(), q.offload(),
-                q.expandableSegments(), q.tensorParallel(), q.optimizerInBackward(), q.optimizerForeach());
+                q.expandableSegments(), q.tensorParallel(), q.optimizerInBackward(), q.optimizerForeach(),
+                q.fsdpMixedUnits(), q.accumulateNoSync());
           }
           return spec.withSetup(q);
         }));

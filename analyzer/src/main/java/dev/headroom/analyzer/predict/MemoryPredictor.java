@@ -92,6 +92,16 @@ public final class MemoryPredictor {
     boolean paramsOff = off == Offload.PARAMS_OPTIMIZER;
     boolean optOff = off != Offload.NONE;
 
+    // A unit holding frozen and trainable parameters in one flat parameter (FSDP1 with
+    // use_orig_params=True and adapters inside the wrapped block) gives the whole flat parameter a
+    // gradient: the frozen block weights get gradients as if they trained (PyTorch FSDP docs).
+    boolean fsdp = sh == Sharding.FSDP_FULL || sh == Sharding.FSDP_GRAD_OP;
+    boolean mixedUnits = s.fsdpMixedUnits() && fsdp && s.adapters();
+    long layerStoredBytes = (long) ((a.layerParams() * (double) cb
+        - (s.quant() == Quant.NONE ? 0 : (blockMatrixParams(a) / a.layers()) * (cb - s.quant().bytesPerWeight()))) / tp);
+    if (mixedUnits) {
+      gradsAll += a.layers() * (double) layerStoredBytes;
+    }
     long weights = paramsOff ? 0 : (long) (weightsAll / weightShare);
     long grads = optOff ? 0 : (long) (gradsAll / gradShare);
     long master = optOff ? 0 : (long) (masterAll / optShare);
@@ -105,8 +115,6 @@ public final class MemoryPredictor {
     long host = (long) (hostPerGpu * nodeGpus);
 
     // --- communication buffers and gathered shards ---------------------------------------------
-    long layerStoredBytes = (long) ((a.layerParams() * (double) cb
-        - (s.quant() == Quant.NONE ? 0 : (blockMatrixParams(a) / a.layers()) * (cb - s.quant().bytesPerWeight()))) / tp);
     // The root FSDP unit (everything not wrapped per block: embedding, final norm, untied head)
     // is gathered for the whole forward and backward.
     long rootStoredBytes = (a.embeddingParams() + a.headParams()) * cb / tp;
@@ -117,10 +125,11 @@ public final class MemoryPredictor {
     switch (sh) {
       case DDP -> persistentComm = (long) gradsAll; // DDP's bucket copy of every gradient
       case ZERO1, ZERO2 -> persistentComm = 2 * Math.min(c.zeroBucketElements(), trainable / tp) * cb;
-      case FSDP_GRAD_OP -> unitGrads = layerTrainable * cb;
+      case FSDP_GRAD_OP -> unitGrads = mixedUnits ? layerStoredBytes : layerTrainable * cb;
       case ZERO3, FSDP_FULL -> {
         gathered = 2 * layerStoredBytes + rootStoredBytes; // current + prefetched block, and the root
-        unitGrads = layerTrainable * cb; // unsharded gradient of one unit before reduce-scatter
+        // unsharded gradient of one unit before reduce-scatter (the whole flat parameter when mixed)
+        unitGrads = mixedUnits ? layerStoredBytes : layerTrainable * cb;
       }
       case NONE -> { }
     }
@@ -145,7 +154,10 @@ public final class MemoryPredictor {
 
     // --- the three moments ---------------------------------------------------------------------
     boolean gradsPersist = s.gradAccum() > 1;
-    long persistentGrads = gradsPersist ? grads : 0;
+    // Under no_sync() FSDP skips the reduce-scatter on accumulation micro-steps and keeps each
+    // unit's gradient unsharded until the synchronising one (PyTorch FSDP no_sync docs).
+    boolean unshardedAccumulation = gradsPersist && s.accumulateNoSync() && fsdp && !optOff;
+    long persistentGrads = !gradsPersist ? 0 : unshardedAccumulation ? (long) gradsAll : grads;
     // The head's weight gradient is the first large one backward produces. With the optimizer
     // in backward it is also the largest gradient ever alive, plus that parameter's own
     // foreach temporary while it is stepped.

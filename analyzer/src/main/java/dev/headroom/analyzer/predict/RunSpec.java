@@ -30,7 +30,8 @@ public record RunSpec(Architecture model, TrainingSetup setup, Gpu gpu) {
   static final List<String> KEYS = List.of("model", "method", "lora_rank", "lora_targets",
       "lora_dropout", "quant", "precision", "optimizer", "micro_batch", "seq_len", "grad_ckpt",
       "attention", "loss", "grad_accum", "gpus", "sharding", "offload", "gpu",
-      "expandable_segments", "tensor_parallel", "optimizer_in_backward", "optimizer_foreach");
+      "expandable_segments", "tensor_parallel", "optimizer_in_backward", "optimizer_foreach",
+      "fsdp_mixed_units", "accumulate_no_sync");
 
   public RunSpec withSetup(TrainingSetup s) {
     return new RunSpec(model, s, gpu);
@@ -113,7 +114,9 @@ public record RunSpec(Architecture model, TrainingSetup setup, Gpu gpu) {
           v.bool("expandable_segments", d.expandableSegments()),
           v.positiveInt("tensor_parallel", d.tensorParallel()),
           v.bool("optimizer_in_backward", d.optimizerInBackward()),
-          v.bool("optimizer_foreach", d.optimizerForeach()));
+          v.bool("optimizer_foreach", d.optimizerForeach()),
+          v.bool("fsdp_mixed_units", d.fsdpMixedUnits()),
+          v.bool("accumulate_no_sync", d.accumulateNoSync()));
       return new RunSpec(model, setup, gpu);
     } catch (SpecException e) {
       if (e.getMessage().startsWith(where)) {
@@ -168,6 +171,8 @@ public record RunSpec(Architecture model, TrainingSetup setup, Gpu gpu) {
     o.put("tensor_parallel", s.tensorParallel());
     o.put("optimizer_in_backward", s.optimizerInBackward());
     o.put("optimizer_foreach", s.optimizerForeach());
+    o.put("fsdp_mixed_units", s.fsdpMixedUnits());
+    o.put("accumulate_no_sync", s.accumulateNoSync());
     return o;
   }
 

@@ -19,6 +19,14 @@ import java.util.Set;
  * @param optimizerForeach torch's default multi-tensor ({@code foreach}) AdamW/SGD, whose step
  *     allocates about one more copy of the parameters; false for {@code foreach=False} or
  *     {@code fused=True}
+ * @param fsdpMixedUnits FSDP units hold frozen and trainable parameters in one flat parameter
+ *     (FSDP1 {@code use_orig_params=True} with a per-block wrap policy and adapters inside the
+ *     block, as litgpt's LoRA recipes wrap): every parameter of such a unit gets a gradient, the
+ *     frozen ones included (PyTorch FSDP docs, "the gradient memory usage will be higher than
+ *     expected (namely, equivalent to not freezing those parameters)")
+ * @param accumulateNoSync accumulation micro-steps run under {@code no_sync()} (Lightning
+ *     Fabric's {@code no_backward_sync}, accelerate's {@code accumulate()}): FSDP then keeps every
+ *     gradient unsharded until the synchronising micro-step (PyTorch FSDP {@code no_sync} docs)
  */
 public record TrainingSetup(
     Method method,
@@ -40,7 +48,20 @@ public record TrainingSetup(
     boolean expandableSegments,
     int tensorParallel,
     boolean optimizerInBackward,
-    boolean optimizerForeach) {
+    boolean optimizerForeach,
+    boolean fsdpMixedUnits,
+    boolean accumulateNoSync) {
+
+  /** The setup with FSDP units and gradient synchronisation as most frameworks arrange them. */
+  public TrainingSetup(Method method, int loraRank, Set<LoraTarget> loraTargets, double loraDropout,
+      Quant quant, Precision precision, Optimizer optimizer, int microBatch, int seqLen,
+      Checkpointing checkpointing, Attention attention, Loss loss, int gradAccum, int gpus,
+      Sharding sharding, Offload offload, boolean expandableSegments, int tensorParallel,
+      boolean optimizerInBackward, boolean optimizerForeach) {
+    this(method, loraRank, loraTargets, loraDropout, quant, precision, optimizer, microBatch, seqLen,
+        checkpointing, attention, loss, gradAccum, gpus, sharding, offload, expandableSegments,
+        tensorParallel, optimizerInBackward, optimizerForeach, false, false);
+  }
 
   /** The setup without tensor parallelism, optimizer-in-backward or a non-default optimizer step. */
   public TrainingSetup(Method method, int loraRank, Set<LoraTarget> loraTargets, double loraDropout,
@@ -109,58 +130,81 @@ public record TrainingSetup(
     return method != Method.FULL;
   }
 
+  /**
+   * Settings of this setup that change nothing, each as a sentence for the user: they usually mean
+   * the spec says something other than what was meant (ZeRO-3 on one GPU, no_sync without
+   * accumulation).
+   */
+  public java.util.List<String> inertSettings() {
+    java.util.List<String> notes = new java.util.ArrayList<>();
+    if (sharding != Sharding.NONE && sharding != Sharding.DDP && dataParallel() == 1) {
+      notes.add("sharding " + sharding.label() + " over one data-parallel GPU shards nothing; set gpus to the"
+          + " run's world size");
+    }
+    boolean fsdp = sharding == Sharding.FSDP_FULL || sharding == Sharding.FSDP_GRAD_OP;
+    if (fsdpMixedUnits && (!fsdp || !adapters())) {
+      notes.add("fsdp_mixed_units applies to adapters (lora/qlora) under fsdp-full or fsdp-grad-op only;"
+          + " ignored here");
+    }
+    if (accumulateNoSync && (!fsdp || gradAccum == 1)) {
+      notes.add("accumulate_no_sync changes memory only with grad_accum > 1 under fsdp-full or fsdp-grad-op;"
+          + " ignored here");
+    }
+    return notes;
+  }
+
   public TrainingSetup withMethod(Method m, Quant q) {
     return new TrainingSetup(m, loraRank, loraTargets, loraDropout, q, precision, optimizer,
         microBatch, seqLen, checkpointing, attention, loss, gradAccum, gpus, sharding, offload,
-        expandableSegments, tensorParallel, optimizerInBackward, optimizerForeach);
+        expandableSegments, tensorParallel, optimizerInBackward, optimizerForeach, fsdpMixedUnits, accumulateNoSync);
   }
 
   public TrainingSetup withPrecision(Precision p) {
     return new TrainingSetup(method, loraRank, loraTargets, loraDropout, quant, p, optimizer,
         microBatch, seqLen, checkpointing, attention, loss, gradAccum, gpus, sharding, offload,
-        expandableSegments, tensorParallel, optimizerInBackward, optimizerForeach);
+        expandableSegments, tensorParallel, optimizerInBackward, optimizerForeach, fsdpMixedUnits, accumulateNoSync);
   }
 
   public TrainingSetup withOptimizer(Optimizer o) {
     return new TrainingSetup(method, loraRank, loraTargets, loraDropout, quant, precision, o,
         microBatch, seqLen, checkpointing, attention, loss, gradAccum, gpus, sharding, offload,
-        expandableSegments, tensorParallel, optimizerInBackward, optimizerForeach);
+        expandableSegments, tensorParallel, optimizerInBackward, optimizerForeach, fsdpMixedUnits, accumulateNoSync);
   }
 
   public TrainingSetup withCheckpointing(Checkpointing c) {
     return new TrainingSetup(method, loraRank, loraTargets, loraDropout, quant, precision,
         optimizer, microBatch, seqLen, c, attention, loss, gradAccum, gpus, sharding, offload,
-        expandableSegments, tensorParallel, optimizerInBackward, optimizerForeach);
+        expandableSegments, tensorParallel, optimizerInBackward, optimizerForeach, fsdpMixedUnits, accumulateNoSync);
   }
 
   public TrainingSetup withBatch(int micro, int accum) {
     return new TrainingSetup(method, loraRank, loraTargets, loraDropout, quant, precision,
         optimizer, micro, seqLen, checkpointing, attention, loss, accum, gpus, sharding, offload,
-        expandableSegments, tensorParallel, optimizerInBackward, optimizerForeach);
+        expandableSegments, tensorParallel, optimizerInBackward, optimizerForeach, fsdpMixedUnits, accumulateNoSync);
   }
 
   public TrainingSetup withSharding(Sharding s) {
     return new TrainingSetup(method, loraRank, loraTargets, loraDropout, quant, precision,
         optimizer, microBatch, seqLen, checkpointing, attention, loss, gradAccum, gpus, s, offload,
-        expandableSegments, tensorParallel, optimizerInBackward, optimizerForeach);
+        expandableSegments, tensorParallel, optimizerInBackward, optimizerForeach, fsdpMixedUnits, accumulateNoSync);
   }
 
   public TrainingSetup withOffload(Offload o) {
     return new TrainingSetup(method, loraRank, loraTargets, loraDropout, quant, precision,
         optimizer, microBatch, seqLen, checkpointing, attention, loss, gradAccum, gpus, sharding, o,
-        expandableSegments, tensorParallel, optimizerInBackward, optimizerForeach);
+        expandableSegments, tensorParallel, optimizerInBackward, optimizerForeach, fsdpMixedUnits, accumulateNoSync);
   }
 
   public TrainingSetup withExpandableSegments(boolean on) {
     return new TrainingSetup(method, loraRank, loraTargets, loraDropout, quant, precision,
         optimizer, microBatch, seqLen, checkpointing, attention, loss, gradAccum, gpus, sharding,
-        offload, on, tensorParallel, optimizerInBackward, optimizerForeach);
+        offload, on, tensorParallel, optimizerInBackward, optimizerForeach, fsdpMixedUnits, accumulateNoSync);
   }
 
   public TrainingSetup withOptimizerInBackward(boolean on) {
     return new TrainingSetup(method, loraRank, loraTargets, loraDropout, quant, precision,
         optimizer, microBatch, seqLen, checkpointing, attention, loss, gradAccum, gpus, sharding,
-        offload, expandableSegments, tensorParallel, on, optimizerForeach);
+        offload, expandableSegments, tensorParallel, on, optimizerForeach, fsdpMixedUnits, accumulateNoSync);
   }
 
   public enum Method implements Labeled {

@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The spec keys for setups the first model could not express: tensor parallelism, the optimizer
- * stepping inside backward, and a torch optimizer without foreach temporaries.
+ * stepping inside backward, a torch optimizer without foreach temporaries, FSDP units that mix
+ * frozen and trainable parameters, and accumulation under {@code no_sync()}.
  */
 class SetupExtensionsTest {
   private static final MemoryPredictor PREDICTOR = MemoryPredictor.standard();
@@ -118,5 +119,67 @@ class SetupExtensionsTest {
     PredictionCase.Invalid bad = (PredictionCase.Invalid) cases.get(4);
     assertThat(bad.column()).isEqualTo("optimizer_in_backward");
     assertThat(bad.message()).contains("maybe");
+  }
+
+  private static final String LITGPT_FSDP_LORA = "{\"model\":\"llama-2-7b\",\"method\":\"lora\",\"lora_rank\":8,"
+      + "\"lora_targets\":\"q,v\",\"precision\":\"bf16-true\",\"micro_batch\":4,\"seq_len\":1304,"
+      + "\"grad_ckpt\":\"full\",\"loss\":\"chunked\",\"gpus\":2,\"sharding\":\"fsdp-full\",\"gpu\":\"A100-40GB\"";
+
+  @Test
+  void mixedFsdpUnitsGiveEveryFrozenBlockWeightAShardedGradient() {
+    Prediction separate = predict(LITGPT_FSDP_LORA + "}");
+    Prediction mixed = predict(LITGPT_FSDP_LORA + ",\"fsdp_mixed_units\":true}");
+    RunSpec spec = RunSpec.parse(LITGPT_FSDP_LORA + "}", "t");
+    Architecture a = spec.model();
+    long blockWeightBytes = a.layers() * a.layerParams() * 2;
+    long adapters = mixed.trainableParams();
+    // After backward every GPU holds its half of a gradient as large as the block weights.
+    Breakdown step = mixed.breakdown(Metric.ALLOCATED);
+    assertThat(separate.peakPhase()).isNotEqualTo("optimizer-step");
+    assertThat(mixed.peakPhase()).isEqualTo("optimizer-step");
+    assertThat(mixed.peakBytes(Metric.ALLOCATED)).isGreaterThan(separate.peakBytes(Metric.ALLOCATED));
+    assertThat(step.gradientsBytes()).isBetween(blockWeightBytes / 2, blockWeightBytes / 2 + adapters * 2);
+    // Without adapters (full fine-tuning) every weight trains anyway: the key changes nothing.
+    String full = LITGPT_FSDP_LORA.replace("\"method\":\"lora\"", "\"method\":\"full\"");
+    assertThat(predict(full + ",\"fsdp_mixed_units\":true}").peakBytes(Metric.ALLOCATED))
+        .isEqualTo(predict(full + "}").peakBytes(Metric.ALLOCATED));
+  }
+
+  @Test
+  void noSyncAccumulationKeepsTheWholeGradientUnshardedUnderFsdp() {
+    // litgpt's resource table, Llama-2-7B LoRA on 2 x A100 with micro-batch 4 of 128: 23.39 GB
+    // (21.78 GiB) measured; the gradient of every block weight is held unsharded (12.6 GiB).
+    String litgpt = LITGPT_FSDP_LORA + ",\"grad_accum\":32,\"fsdp_mixed_units\":true";
+    Prediction sharded = predict(litgpt + "}");
+    Prediction noSync = predict(litgpt + ",\"accumulate_no_sync\":true}");
+    RunSpec spec = RunSpec.parse(litgpt + "}", "t");
+    long blockWeightBytes = spec.model().layers() * spec.model().layerParams() * 2;
+    assertThat(noSync.breakdown(Metric.ALLOCATED).gradientsBytes()).isGreaterThanOrEqualTo(blockWeightBytes);
+    assertThat(sharded.breakdown(Metric.ALLOCATED).gradientsBytes()).isLessThan(blockWeightBytes);
+    assertThat(noSync.peakBytes(Metric.ALLOCATED) / (double) (1L << 30)).isBetween(21.78 * 0.9, 21.78 * 1.1);
+    // DDP holds every gradient anyway, and without accumulation there is nothing to keep.
+    String ddp = litgpt.replace("fsdp-full", "ddp");
+    assertThat(predict(ddp + ",\"accumulate_no_sync\":true}").peakBytes(Metric.ALLOCATED))
+        .isEqualTo(predict(ddp + "}").peakBytes(Metric.ALLOCATED));
+    String once = litgpt.replace("\"grad_accum\":32", "\"grad_accum\":1");
+    assertThat(predict(once + ",\"accumulate_no_sync\":true}").peakBytes(Metric.ALLOCATED))
+        .isEqualTo(predict(once + "}").peakBytes(Metric.ALLOCATED));
+  }
+
+  @Test
+  void theFsdpKeysRoundTripAndReadFromCasesColumns() {
+    RunSpec s = RunSpec.parse(LITGPT_FSDP_LORA + ",\"fsdp_mixed_units\":true,\"accumulate_no_sync\":true}", "spec");
+    assertThat(s.setup().fsdpMixedUnits()).isTrue();
+    assertThat(s.setup().accumulateNoSync()).isTrue();
+    assertThat(RunSpec.parse(s.toJson().toString(), "again")).isEqualTo(s);
+    String header = String.join(",", CasesFile.REQUIRED) + ",grad_accum,fsdp_mixed_units,accumulate_no_sync,peak_gib";
+    String csv = header + "\n"
+        + "m,llama-2-7b,,,,,,,,,,,lora,8,q;v,none,bf16-true,adamw,4,1304,full,2,fsdp-full,none,sdpa,chunked,allocated,32,true,true,21.78\n"
+        + "bad,llama-2-7b,,,,,,,,,,,lora,8,q;v,none,bf16-true,adamw,4,1304,full,2,fsdp-full,none,sdpa,chunked,allocated,32,yes please,,21.78\n";
+    List<PredictionCase> cases = CasesFile.parse(csv, "cases.csv");
+    TrainingSetup m = ((PredictionCase.Valid) cases.get(0)).spec().setup();
+    assertThat(m.fsdpMixedUnits()).isTrue();
+    assertThat(m.accumulateNoSync()).isTrue();
+    assertThat(((PredictionCase.Invalid) cases.get(1)).column()).isEqualTo("fsdp_mixed_units");
   }
 }
