@@ -273,5 +273,21 @@ class PredictCommandTest {
       assertThat(n.get("reason").asText()).isIn("distrusted", "not-representable");
       assertThat(n.get("why").asText()).isNotBlank();
     });
+    // The described set has every row again, with the facts filled in; those facts only ever
+    // describe a setup, so the anchors (which ignore them) read the same as on the plain rows.
+    JsonNode described = lines.stream()
+        .filter(n -> n.get("set").asText().equals("described") && n.get("group").asText().equals("all"))
+        .findFirst().orElseThrow();
+    assertThat(described.get("rows").asInt()).isEqualTo(47);
+    assertThat(described.get("baseline_accelerate").asDouble()).isEqualTo(median.get("baseline_accelerate").asDouble());
+    assertThat(described.get("headroom").asDouble()).isNotEqualTo(median.get("headroom").asDouble());
+  }
+
+  @Test
+  void benchOnAUsersOwnCasesFilePrintsOnlyTheAllSet() throws Exception {
+    Result r = run("bench", "predict", "--cases", CALIBRATION.toString());
+    assertThat(r.status()).isZero();
+    assertThat(r.json()).allSatisfy(n -> assertThat(n.has("excluded_row")
+        || n.get("set").asText().equals("all")).isTrue());
   }
 }

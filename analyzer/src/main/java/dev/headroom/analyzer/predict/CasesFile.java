@@ -67,6 +67,27 @@ public final class CasesFile {
    * @throws SpecException when the file itself is unusable (missing columns, bad quoting)
    */
   public static List<PredictionCase> parse(String text, String where) {
+    return parse(text, where, CalibrationFacts.none());
+  }
+
+  /**
+   * The bundled calibration cases with their setup facts filled in (the optional setup columns
+   * the rows' own notes state; see {@link CalibrationFacts}).
+   */
+  public static List<PredictionCase> calibrationDescribed() {
+    try (InputStream in = CasesFile.class.getResourceAsStream(CALIBRATION)) {
+      if (in == null) {
+        throw new IllegalStateException("calibration cases missing from the jar: " + CALIBRATION);
+      }
+      return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "memory-cases-calibration.csv",
+          CalibrationFacts.bundled());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** As {@link #parse(String, String)}, with each row's facts taking the place of its empty columns. */
+  static List<PredictionCase> parse(String text, String where, CalibrationFacts facts) {
     CsvTable table = CsvTable.parse(text, where);
     List<String> missing = new ArrayList<>();
     for (String column : REQUIRED) {
@@ -79,12 +100,12 @@ public final class CasesFile {
     }
     List<PredictionCase> cases = new ArrayList<>();
     for (CsvTable.Row row : table.rows()) {
-      cases.add(parseRow(table, row, where));
+      cases.add(parseRow(table, row, where, facts));
     }
     return cases;
   }
 
-  private static PredictionCase parseRow(CsvTable table, CsvTable.Row row, String where) {
+  private static PredictionCase parseRow(CsvTable table, CsvTable.Row row, String where, CalibrationFacts facts) {
     String id = field(table, row, "id");
     String label = id.isEmpty() ? "line " + row.line() : id;
     if (row.fields().size() != table.header().size()) {
@@ -125,6 +146,9 @@ public final class CasesFile {
       for (String c : SETUP) {
         column = c;
         String value = field(table, row, c);
+        if (value.isEmpty()) {
+          value = facts.forRow(id).getOrDefault(c, "");
+        }
         if (value.isEmpty()) {
           continue;
         }

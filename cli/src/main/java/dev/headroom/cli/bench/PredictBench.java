@@ -39,6 +39,10 @@ import picocli.CommandLine.Option;
           + "rows listed in samples/calibration/exclusions.csv: rows whose notes distrust the measurement, "
           + "or whose run used a setting the cases columns cannot express); each excluded row gets one "
           + "line with its reason.",
+      "The bundled cases are printed a third time as set=described: every row, with the setup facts "
+          + "that its own notes or source configuration state (gradient accumulation, optimizer in "
+          + "backward, foreach off, tensor parallelism, FSDP mixed units, no_sync accumulation) filled "
+          + "into the optional columns from samples/calibration/setup-facts.csv.",
       "One JSON line per figure. Target: median <= 10 %%, p90 <= 25 %%."
     })
 public final class PredictBench implements Runnable {
@@ -71,10 +75,7 @@ public final class PredictBench implements Runnable {
     List<Row> rows = new ArrayList<>();
     for (PredictionCase c : all) {
       if (c instanceof PredictionCase.Valid v && v.measuredGib().isPresent()) {
-        rows.add(new Row(v.id(), v.metric().label(), v.spec().setup().method().label(), v.measuredGib().getAsDouble(),
-            predictor.predict(v.spec()).peakBytes(v.metric()) / GIB,
-            AnchorEstimates.accelerate(v.spec()) / GIB,
-            AnchorEstimates.deepSpeed(v.spec()) / GIB));
+        rows.add(row(predictor, v));
       } else if (c instanceof PredictionCase.Invalid invalid) {
         spec.commandLine().getErr().println("headroom: row " + invalid.id() + ": column " + invalid.column()
             + ": " + invalid.message() + " (skipped)");
@@ -96,7 +97,25 @@ public final class PredictBench implements Runnable {
     if (representable.size() < rows.size()) {
       printGroups(out, "representable", representable);
     }
+    if (cases == null) {
+      // Every row again, with the setup facts its own notes state filled into the optional
+      // columns (samples/calibration/setup-facts.csv): the model given the whole setup.
+      List<Row> described = new ArrayList<>();
+      for (PredictionCase c : CasesFile.calibrationDescribed()) {
+        if (c instanceof PredictionCase.Valid v && v.measuredGib().isPresent()) {
+          described.add(row(predictor, v));
+        }
+      }
+      printGroups(out, "described", described);
+    }
     out.flush();
+  }
+
+  private static Row row(MemoryPredictor predictor, PredictionCase.Valid v) {
+    return new Row(v.id(), v.metric().label(), v.spec().setup().method().label(), v.measuredGib().getAsDouble(),
+        predictor.predict(v.spec()).peakBytes(v.metric()) / GIB,
+        AnchorEstimates.accelerate(v.spec()) / GIB,
+        AnchorEstimates.deepSpeed(v.spec()) / GIB);
   }
 
   private static void printGroups(PrintWriter out, String set, List<Row> rows) {

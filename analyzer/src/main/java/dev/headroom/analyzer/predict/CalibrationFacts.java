@@ -1,0 +1,92 @@
+package dev.headroom.analyzer.predict;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Setup facts of calibration rows that the cases columns cannot carry, read from
+ * {@code samples/calibration/setup-facts.csv} ({@code id, column, value, from}): gradient
+ * accumulation, optimizer in backward, foreach off, tensor parallelism, FSDP mixed units and
+ * no_sync accumulation. Each value is taken from the row's own notes or the configuration its
+ * source names, and {@code from} says where, so the bench's "described" figures are a check of
+ * the model given the whole setup, not a fit: no value is a measurement.
+ */
+public final class CalibrationFacts {
+  private static final String BUNDLED = "/dev/headroom/analyzer/predict/calibration/setup-facts.csv";
+
+  /** The optional setup columns of a cases file: the only ones a fact may fill. */
+  public static final List<String> COLUMNS = List.of("grad_accum", "tensor_parallel",
+      "optimizer_in_backward", "optimizer_foreach", "fsdp_mixed_units", "accumulate_no_sync");
+
+  private final Map<String, Map<String, String>> byId;
+
+  private CalibrationFacts(Map<String, Map<String, String>> byId) {
+    this.byId = byId;
+  }
+
+  /** The facts shipped with the calibration cases. */
+  public static CalibrationFacts bundled() {
+    try (InputStream in = CalibrationFacts.class.getResourceAsStream(BUNDLED)) {
+      if (in == null) {
+        throw new IllegalStateException("calibration setup facts missing from the jar: " + BUNDLED);
+      }
+      return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "setup-facts.csv");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static CalibrationFacts none() {
+    return new CalibrationFacts(Map.of());
+  }
+
+  /** @throws SpecException naming the file and line of a bad row */
+  public static CalibrationFacts parse(String text, String where) {
+    CsvTable table = CsvTable.parse(text, where);
+    for (String column : new String[] {"id", "column", "value", "from"}) {
+      if (table.column(column) < 0) {
+        throw new SpecException(where + ":1: missing column " + column);
+      }
+    }
+    Map<String, Map<String, String>> byId = new LinkedHashMap<>();
+    for (CsvTable.Row row : table.rows()) {
+      String at = where + ":" + row.line();
+      if (row.fields().size() != table.header().size()) {
+        throw new SpecException(at + ": has " + row.fields().size() + " fields, the header has "
+            + table.header().size());
+      }
+      String id = row.fields().get(table.column("id")).strip();
+      String column = row.fields().get(table.column("column")).strip();
+      String value = row.fields().get(table.column("value")).strip();
+      String from = row.fields().get(table.column("from")).strip();
+      if (id.isEmpty() || value.isEmpty() || from.isEmpty()) {
+        throw new SpecException(at + ": id, value and from must not be empty");
+      }
+      if (!COLUMNS.contains(column)) {
+        throw new SpecException(at + ": column " + column + " is not a setup fact; one of "
+            + String.join(", ", COLUMNS));
+      }
+      if (byId.computeIfAbsent(id, k -> new LinkedHashMap<>()).put(column, value) != null) {
+        throw new SpecException(at + ": row " + id + " column " + column + " is given twice");
+      }
+    }
+    byId.replaceAll((k, v) -> Collections.unmodifiableMap(v));
+    return new CalibrationFacts(Collections.unmodifiableMap(byId));
+  }
+
+  /** The facts of one row by column (empty when it has none). */
+  public Map<String, String> forRow(String id) {
+    return byId.getOrDefault(id, Map.of());
+  }
+
+  /** Every row with facts, in file order. */
+  public Map<String, Map<String, String>> all() {
+    return byId;
+  }
+}
