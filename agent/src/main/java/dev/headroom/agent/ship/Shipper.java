@@ -63,6 +63,7 @@ public final class Shipper implements ObservationSink, Closeable {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicLong bufferWriteFailures = new AtomicLong();
   private final AtomicLong framesSent = new AtomicLong();
+  private final AtomicLong disconnections = new AtomicLong();
   private volatile long acknowledged;
   private volatile boolean bufferFailing;
   private volatile CompletableFuture<Void> drained = new CompletableFuture<>();
@@ -121,6 +122,15 @@ public final class Shipper implements ObservationSink, Closeable {
   /** Highest sequence the collector acknowledged. */
   public long acknowledgedSequence() {
     return acknowledged;
+  }
+
+  /**
+   * Times a connection to a collector ended. After it moves past a known value, nothing more can
+   * be acknowledged on the connection that ended (acknowledgements read before the close were
+   * applied first, on the same event loop).
+   */
+  public long disconnections() {
+    return disconnections.get();
   }
 
   /** Highest sequence handed out so far. */
@@ -260,6 +270,7 @@ public final class Shipper implements ObservationSink, Closeable {
     }
     boolean wasStreaming = state == State.STREAMING;
     state = State.WAITING;
+    disconnections.incrementAndGet();
     if (cursor != null) {
       try {
         cursor.close();

@@ -87,7 +87,10 @@ class ShipperTest {
     long ackedWhenStopped = -1;
     for (int t = 0; t < 600; t++) {
       if (t == 240) {
+        long before = shipper.disconnections();
         first.close();
+        // Acknowledgements already on the wire are still applied until the shipper sees the close.
+        await(() -> shipper.disconnections() > before, "the shipper sees the collector go");
         ackedWhenStopped = shipper.acknowledgedSequence();
       }
       if (t == 360) {

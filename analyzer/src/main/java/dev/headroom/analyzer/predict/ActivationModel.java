@@ -185,8 +185,17 @@ final class ActivationModel {
   }
 
   /**
-   * Logits and cross-entropy at the loss, per token (§1.4): standard = logits in the compute
-   * dtype + fp32 upcast + fp32 log-softmax + two fp32 gradient buffers in its backward; chunked =
+   * Logits and cross-entropy at the loss, per token (§1.4). Standard = three fp32 vocabulary-wide
+   * tensors, whichever moment wins: at the end of the forward the fp32 logits, their shifted
+   * contiguous copy and the log-softmax output (HF {@code LlamaForCausalLM}: {@code
+   * logits.float()}, {@code logits[..., :-1, :].contiguous()}, {@code CrossEntropyLoss}); at the
+   * start of backward the saved log-softmax output, the loss gradient and the log-softmax input
+   * gradient. The compute-dtype logits are not among them: nothing references them once upcast.
+   * HF Trainer's {@code compute_loss}, torchtune ({@code del logits}) and torchtitan ({@code del
+   * pred}) release the model output before backward; a loop that keeps it (e.g. {@code output =
+   * model(...)} then {@code output.loss.backward()}) holds the fp32 logits, 4·V more
+   * ({@code loop_keeps_output}).
+   * Chunked =
    * logits still referenced, the per-chunk log-softmax outputs, and every chunk's logit gradient
    * (the loss's backward runs for all chunks before the head's), all in the compute dtype;
    * fused = none materialised.
@@ -197,7 +206,7 @@ final class ActivationModel {
     }
     long v = a.vocab();
     return switch (s.loss()) {
-      case STANDARD -> cb * v + 12 * v;
+      case STANDARD -> 12 * v + (s.loopKeepsOutput() ? 4 * v : 0);
       case CHUNKED -> 3 * cb * v;
       case FUSED -> 0;
     };

@@ -13,16 +13,18 @@ import java.util.Map;
  * Setup facts of calibration rows that the cases columns cannot carry, read from
  * {@code samples/calibration/setup-facts.csv} ({@code id, column, value, from}): gradient
  * accumulation, optimizer in backward, foreach off, tensor parallelism, FSDP mixed units and
- * no_sync accumulation. Each value is taken from the row's own notes or the configuration its
- * source names, and {@code from} says where, so the bench's "described" figures are a check of
- * the model given the whole setup, not a fit: no value is a measurement.
+ * no_sync accumulation. Each value is taken from what the row's own notes state or the
+ * configuration its source names (never from what the notes call a guess), and {@code from} says
+ * where, so the bench's "described" figures are a check of the model given the whole setup, not a
+ * fit: no value is a measurement.
  */
 public final class CalibrationFacts {
   private static final String BUNDLED = "/dev/headroom/analyzer/predict/calibration/setup-facts.csv";
 
   /** The optional setup columns of a cases file: the only ones a fact may fill. */
   public static final List<String> COLUMNS = List.of("grad_accum", "tensor_parallel",
-      "optimizer_in_backward", "optimizer_foreach", "fsdp_mixed_units", "accumulate_no_sync");
+      "optimizer_in_backward", "optimizer_foreach", "fsdp_mixed_units", "accumulate_no_sync",
+      "loop_keeps_output");
 
   private final Map<String, Map<String, String>> byId;
 

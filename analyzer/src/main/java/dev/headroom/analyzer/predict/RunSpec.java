@@ -31,7 +31,7 @@ public record RunSpec(Architecture model, TrainingSetup setup, Gpu gpu) {
       "lora_dropout", "quant", "precision", "optimizer", "micro_batch", "seq_len", "grad_ckpt",
       "attention", "loss", "grad_accum", "gpus", "sharding", "offload", "gpu",
       "expandable_segments", "tensor_parallel", "optimizer_in_backward", "optimizer_foreach",
-      "fsdp_mixed_units", "accumulate_no_sync");
+      "fsdp_mixed_units", "accumulate_no_sync", "loop_keeps_output");
 
   public RunSpec withSetup(TrainingSetup s) {
     return new RunSpec(model, s, gpu);
@@ -116,7 +116,8 @@ public record RunSpec(Architecture model, TrainingSetup setup, Gpu gpu) {
           v.bool("optimizer_in_backward", d.optimizerInBackward()),
           v.bool("optimizer_foreach", d.optimizerForeach()),
           v.bool("fsdp_mixed_units", d.fsdpMixedUnits()),
-          v.bool("accumulate_no_sync", d.accumulateNoSync()));
+          v.bool("accumulate_no_sync", d.accumulateNoSync()),
+          v.bool("loop_keeps_output", d.loopKeepsOutput()));
       return new RunSpec(model, setup, gpu);
     } catch (SpecException e) {
       if (e.getMessage().startsWith(where)) {
@@ -173,6 +174,7 @@ public record RunSpec(Architecture model, TrainingSetup setup, Gpu gpu) {
     o.put("optimizer_foreach", s.optimizerForeach());
     o.put("fsdp_mixed_units", s.fsdpMixedUnits());
     o.put("accumulate_no_sync", s.accumulateNoSync());
+    o.put("loop_keeps_output", s.loopKeepsOutput());
     return o;
   }
 

@@ -27,6 +27,9 @@ import java.util.Set;
  * @param accumulateNoSync accumulation micro-steps run under {@code no_sync()} (Lightning
  *     Fabric's {@code no_backward_sync}, accelerate's {@code accumulate()}): FSDP then keeps every
  *     gradient unsharded until the synchronising micro-step (PyTorch FSDP {@code no_sync} docs)
+ * @param loopKeepsOutput the training loop still references the model output while backward runs
+ *     ({@code output = model(...)}, then {@code output.loss.backward()}), so its fp32 logits stay
+ *     alive beside the loss's backward buffers (meta-llama/llama-recipes PR #41 measured the fix)
  */
 public record TrainingSetup(
     Method method,
@@ -50,7 +53,20 @@ public record TrainingSetup(
     boolean optimizerInBackward,
     boolean optimizerForeach,
     boolean fsdpMixedUnits,
-    boolean accumulateNoSync) {
+    boolean accumulateNoSync,
+    boolean loopKeepsOutput) {
+
+  /** The setup with a training loop that releases the model output before backward. */
+  public TrainingSetup(Method method, int loraRank, Set<LoraTarget> loraTargets, double loraDropout,
+      Quant quant, Precision precision, Optimizer optimizer, int microBatch, int seqLen,
+      Checkpointing checkpointing, Attention attention, Loss loss, int gradAccum, int gpus,
+      Sharding sharding, Offload offload, boolean expandableSegments, int tensorParallel,
+      boolean optimizerInBackward, boolean optimizerForeach, boolean fsdpMixedUnits,
+      boolean accumulateNoSync) {
+    this(method, loraRank, loraTargets, loraDropout, quant, precision, optimizer, microBatch, seqLen,
+        checkpointing, attention, loss, gradAccum, gpus, sharding, offload, expandableSegments,
+        tensorParallel, optimizerInBackward, optimizerForeach, fsdpMixedUnits, accumulateNoSync, false);
+  }
 
   /** The setup with FSDP units and gradient synchronisation as most frameworks arrange them. */
   public TrainingSetup(Method method, int loraRank, Set<LoraTarget> loraTargets, double loraDropout,
@@ -60,7 +76,7 @@ public record TrainingSetup(
       boolean optimizerInBackward, boolean optimizerForeach) {
     this(method, loraRank, loraTargets, loraDropout, quant, precision, optimizer, microBatch, seqLen,
         checkpointing, attention, loss, gradAccum, gpus, sharding, offload, expandableSegments,
-        tensorParallel, optimizerInBackward, optimizerForeach, false, false);
+        tensorParallel, optimizerInBackward, optimizerForeach, false, false, false);
   }
 
   /** The setup without tensor parallelism, optimizer-in-backward or a non-default optimizer step. */
@@ -156,55 +172,64 @@ public record TrainingSetup(
   public TrainingSetup withMethod(Method m, Quant q) {
     return new TrainingSetup(m, loraRank, loraTargets, loraDropout, q, precision, optimizer,
         microBatch, seqLen, checkpointing, attention, loss, gradAccum, gpus, sharding, offload,
-        expandableSegments, tensorParallel, optimizerInBackward, optimizerForeach, fsdpMixedUnits, accumulateNoSync);
+        expandableSegments, tensorParallel, optimizerInBackward, optimizerForeach, fsdpMixedUnits, accumulateNoSync,
+        loopKeepsOutput);
   }
 
   public TrainingSetup withPrecision(Precision p) {
     return new TrainingSetup(method, loraRank, loraTargets, loraDropout, quant, p, optimizer,
         microBatch, seqLen, checkpointing, attention, loss, gradAccum, gpus, sharding, offload,
-        expandableSegments, tensorParallel, optimizerInBackward, optimizerForeach, fsdpMixedUnits, accumulateNoSync);
+        expandableSegments, tensorParallel, optimizerInBackward, optimizerForeach, fsdpMixedUnits, accumulateNoSync,
+        loopKeepsOutput);
   }
 
   public TrainingSetup withOptimizer(Optimizer o) {
     return new TrainingSetup(method, loraRank, loraTargets, loraDropout, quant, precision, o,
         microBatch, seqLen, checkpointing, attention, loss, gradAccum, gpus, sharding, offload,
-        expandableSegments, tensorParallel, optimizerInBackward, optimizerForeach, fsdpMixedUnits, accumulateNoSync);
+        expandableSegments, tensorParallel, optimizerInBackward, optimizerForeach, fsdpMixedUnits, accumulateNoSync,
+        loopKeepsOutput);
   }
 
   public TrainingSetup withCheckpointing(Checkpointing c) {
     return new TrainingSetup(method, loraRank, loraTargets, loraDropout, quant, precision,
         optimizer, microBatch, seqLen, c, attention, loss, gradAccum, gpus, sharding, offload,
-        expandableSegments, tensorParallel, optimizerInBackward, optimizerForeach, fsdpMixedUnits, accumulateNoSync);
+        expandableSegments, tensorParallel, optimizerInBackward, optimizerForeach, fsdpMixedUnits, accumulateNoSync,
+        loopKeepsOutput);
   }
 
   public TrainingSetup withBatch(int micro, int accum) {
     return new TrainingSetup(method, loraRank, loraTargets, loraDropout, quant, precision,
         optimizer, micro, seqLen, checkpointing, attention, loss, accum, gpus, sharding, offload,
-        expandableSegments, tensorParallel, optimizerInBackward, optimizerForeach, fsdpMixedUnits, accumulateNoSync);
+        expandableSegments, tensorParallel, optimizerInBackward, optimizerForeach, fsdpMixedUnits, accumulateNoSync,
+        loopKeepsOutput);
   }
 
   public TrainingSetup withSharding(Sharding s) {
     return new TrainingSetup(method, loraRank, loraTargets, loraDropout, quant, precision,
         optimizer, microBatch, seqLen, checkpointing, attention, loss, gradAccum, gpus, s, offload,
-        expandableSegments, tensorParallel, optimizerInBackward, optimizerForeach, fsdpMixedUnits, accumulateNoSync);
+        expandableSegments, tensorParallel, optimizerInBackward, optimizerForeach, fsdpMixedUnits, accumulateNoSync,
+        loopKeepsOutput);
   }
 
   public TrainingSetup withOffload(Offload o) {
     return new TrainingSetup(method, loraRank, loraTargets, loraDropout, quant, precision,
         optimizer, microBatch, seqLen, checkpointing, attention, loss, gradAccum, gpus, sharding, o,
-        expandableSegments, tensorParallel, optimizerInBackward, optimizerForeach, fsdpMixedUnits, accumulateNoSync);
+        expandableSegments, tensorParallel, optimizerInBackward, optimizerForeach, fsdpMixedUnits, accumulateNoSync,
+        loopKeepsOutput);
   }
 
   public TrainingSetup withExpandableSegments(boolean on) {
     return new TrainingSetup(method, loraRank, loraTargets, loraDropout, quant, precision,
         optimizer, microBatch, seqLen, checkpointing, attention, loss, gradAccum, gpus, sharding,
-        offload, on, tensorParallel, optimizerInBackward, optimizerForeach, fsdpMixedUnits, accumulateNoSync);
+        offload, on, tensorParallel, optimizerInBackward, optimizerForeach, fsdpMixedUnits, accumulateNoSync,
+        loopKeepsOutput);
   }
 
   public TrainingSetup withOptimizerInBackward(boolean on) {
     return new TrainingSetup(method, loraRank, loraTargets, loraDropout, quant, precision,
         optimizer, microBatch, seqLen, checkpointing, attention, loss, gradAccum, gpus, sharding,
-        offload, expandableSegments, tensorParallel, on, optimizerForeach, fsdpMixedUnits, accumulateNoSync);
+        offload, expandableSegments, tensorParallel, on, optimizerForeach, fsdpMixedUnits, accumulateNoSync,
+        loopKeepsOutput);
   }
 
   public enum Method implements Labeled {

@@ -182,4 +182,24 @@ class SetupExtensionsTest {
     assertThat(m.accumulateNoSync()).isTrue();
     assertThat(((PredictionCase.Invalid) cases.get(1)).column()).isEqualTo("fsdp_mixed_units");
   }
+
+  @Test
+  void aLoopThatKeepsTheModelOutputHoldsItsFp32LogitsThroughTheLoss() {
+    String base = "{\"model\":\"llama-3-8b\",\"method\":\"lora\",\"precision\":\"bf16-true\","
+        + "\"micro_batch\":2,\"seq_len\":4096,\"grad_ckpt\":\"full\",\"loss\":\"standard\"";
+    Prediction released = predict(base + "}");
+    Prediction kept = predict(base + ",\"loop_keeps_output\":true}");
+    long tokens = 2L * 4096;
+    long vocab = 128_256;
+    assertThat(released.peakPhase()).isEqualTo("loss");
+    // Three fp32 vocabulary-wide tensors, and a fourth (the logits in the output) when kept.
+    assertThat(released.breakdown(Metric.ALLOCATED).logitsBytes()).isEqualTo(12 * vocab * tokens);
+    assertThat(kept.breakdown(Metric.ALLOCATED).logitsBytes()).isEqualTo(16 * vocab * tokens);
+    // A fused loss materialises no logits, kept or not.
+    String fused = base.replace("\"standard\"", "\"fused\"");
+    assertThat(predict(fused + ",\"loop_keeps_output\":true}").peakBytes(Metric.ALLOCATED))
+        .isEqualTo(predict(fused + "}").peakBytes(Metric.ALLOCATED));
+    RunSpec spec = RunSpec.parse(base + ",\"loop_keeps_output\":true}", "t");
+    assertThat(RunSpec.parse(spec.toJson().toString(), "again").setup().loopKeepsOutput()).isTrue();
+  }
 }
