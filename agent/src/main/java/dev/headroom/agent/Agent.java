@@ -76,6 +76,7 @@ public final class Agent implements AutoCloseable {
         AgentCounters counters = new AgentCounters(
             sampler::reads,
             sampler::failedReads,
+            sampler::partialReads,
             () -> r == null ? 0 : r.accepted(),
             () -> r == null ? 0 : r.rejected(),
             () -> recording.map(RecordingSink::droppedObservations).orElse(0L),

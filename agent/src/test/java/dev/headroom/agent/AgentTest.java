@@ -11,6 +11,15 @@ import dev.headroom.analyzer.model.DeviceReport;
 import dev.headroom.analyzer.model.Observation;
 import dev.headroom.analyzer.model.RunSpecDeclared;
 import dev.headroom.analyzer.model.StepMark;
+import dev.headroom.nvml.DeviceInfo;
+import dev.headroom.nvml.DeviceSnapshot;
+import dev.headroom.nvml.DriverInfo;
+import dev.headroom.nvml.Nvml;
+import dev.headroom.nvml.NvmlException;
+import dev.headroom.nvml.NvmlFeature;
+import dev.headroom.nvml.ReadingFailure;
+import dev.headroom.nvml.SkippedDevice;
+import dev.headroom.nvml.XidEvent;
 import dev.headroom.nvml.sim.CompressedClock;
 import dev.headroom.nvml.sim.ScenarioLoader;
 import dev.headroom.nvml.sim.SimulatedNvml;
@@ -24,6 +33,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
@@ -63,6 +74,79 @@ class AgentTest {
     return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
   }
 
+  /** The simulator, except that utilization answers UNKNOWN on every read of every device. */
+  private record UtilizationUnknown(SimulatedNvml sim) implements Nvml {
+    @Override
+    public DeviceSnapshot snapshot(String uuid) throws NvmlException {
+      DeviceSnapshot s = sim.snapshot(uuid);
+      return new DeviceSnapshot(s.uuid(), s.timestamp(), s.memory(), s.bar1(), s.processes(), Optional.empty(),
+          s.pcie(), s.nvlink(), s.temperatureCelsius(), s.powerMilliwatts(), s.energyMillijoules(),
+          List.of(new ReadingFailure("nvmlDeviceGetUtilizationRates", 999,
+              "nvmlDeviceGetUtilizationRates returned 999 (Unknown Error)")));
+    }
+
+    @Override
+    public DriverInfo driver() {
+      return sim.driver();
+    }
+
+    @Override
+    public List<DeviceInfo> devices() {
+      return sim.devices();
+    }
+
+    @Override
+    public List<SkippedDevice> skippedDevices() {
+      return sim.skippedDevices();
+    }
+
+    @Override
+    public Set<NvmlFeature> unsupportedFeatures() {
+      return sim.unsupportedFeatures();
+    }
+
+    @Override
+    public Optional<XidEvent> awaitXid(Duration timeout) throws NvmlException {
+      return sim.awaitXid(timeout);
+    }
+
+    @Override
+    public void close() {
+      sim.close();
+    }
+  }
+
+  @Test
+  void partialSnapshotsStillReportMemoryAndAreCountedOnTheMetricsEndpoint() throws Exception {
+    CompressedClock simTime = new CompressedClock(InstantSource.system(), 20, Duration.ofMinutes(1));
+    SimulatedNvml sim = SimulatedNvml.open(ScenarioLoader.parse(SCENARIO, "inline", false), "node-a", simTime);
+    CollectingSink sink = new CollectingSink();
+    Agent agent = Agent.builder(new UtilizationUnknown(sim), new SimulationTimeClock(simTime))
+        .hostname("node-a")
+        .sampler(SamplerSettings.of(200, Duration.ofSeconds(1)))
+        .sink(sink)
+        .metricsAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+        .start();
+    try {
+      List<DeviceReport> reports = sink.await(DeviceReport.class, 2, 10_000);
+      assertThat(reports).allSatisfy(r -> {
+        assertThat(r.sampleCount()).isPositive();
+        assertThat(r.usedBytes().max()).isGreaterThan(10L << 30);
+        assertThat(r.gpuUtilizationPercent()).isEmpty();
+      });
+      String metrics = send(HttpRequest.newBuilder(
+              URI.create("http://127.0.0.1:" + agent.metricsPort().getAsInt() + "/metrics")).GET().build()).body();
+      String partialLine = metrics.lines()
+          .filter(l -> l.startsWith("headroom_agent_device_partial_reads_total ")).findFirst().orElseThrow();
+      assertThat(Double.parseDouble(partialLine.substring(partialLine.indexOf(' ') + 1))).isPositive();
+    } finally {
+      agent.close();
+    }
+    // Every read was partial, none failed: memory was recorded each time.
+    assertThat(agent.sampler().partialReads()).isEqualTo(agent.sampler().reads()).isPositive();
+    assertThat(agent.sampler().failedReads()).isZero();
+  }
+
   @Test
   void samplesReportsServesMetricsAcceptsPostsAndFlushesOnClose() throws Exception {
     // 20x compressed simulated time: a 1 s simulated report interval every 50 ms of wall time.
@@ -97,6 +181,7 @@ class AgentTest {
       assertThat(metrics).contains("headroom_gpu_memory_used_max_bytes{gpu_uuid=\"" + nvml.devices().get(0).uuid() + "\"}");
       assertThat(metrics).contains("headroom_training_step{phase=\"eval\",pid=\"9\"} 77.0");
       assertThat(metrics).contains("headroom_agent_reporter_posts_total{result=\"accepted\"} 1.0");
+      assertThat(metrics).contains("headroom_agent_device_partial_reads_total 0.0");
     } finally {
       int before = sink.all(DeviceReport.class).size();
       agent.close();

@@ -34,6 +34,9 @@ final class DeviceReadoutFormat {
         for (DeviceReadout.Proc p : gpu.processes()) {
           lines.add(processLine(p));
         }
+        // A partial snapshot: say what could not be read, so an empty process list reads as
+        // "unknown" rather than "idle".
+        gpu.snapshot().ifPresent(s -> s.failedReadings().forEach(f -> lines.add("        unread: " + f.message())));
       }
       for (SkippedDevice s : host.skipped()) {
         lines.add(String.format(Locale.ROOT, "  %2d  (not opened: %s)", s.index(), s.reason()));
@@ -107,6 +110,11 @@ final class DeviceReadoutFormat {
       s.utilization().ifPresent(u -> o.put("gpuUtilizationPercent", u.gpuPercent()));
       s.temperatureCelsius().ifPresent(t -> o.put("temperatureCelsius", t));
       s.powerMilliwatts().ifPresent(p -> o.put("powerMilliwatts", p));
+      if (s.isPartial()) {
+        ArrayNode failed = o.putArray("failedReadings");
+        s.failedReadings().forEach(f -> failed.addObject().put("function", f.function())
+            .put("returnCode", f.returnCode()).put("message", f.message()));
+      }
     } else {
       o.put("totalBytes", gpu.info().totalMemoryBytes());
     }

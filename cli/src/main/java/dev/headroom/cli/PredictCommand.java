@@ -161,6 +161,23 @@ final class PredictCommand implements Runnable {
           + "trainable parameters; false for foreach=False or fused=True (default: true).")
   Boolean optimizerForeach;
 
+  @Option(names = "--fsdp-mixed-units", arity = "0..1", paramLabel = "BOOL",
+      description = "FSDP units hold frozen and trainable parameters in one flat parameter (FSDP1 "
+          + "use_orig_params=True with adapters inside the wrapped block, as litgpt wraps): every frozen "
+          + "block weight gets a gradient too (default: false).")
+  Boolean fsdpMixedUnits;
+
+  @Option(names = "--accumulate-no-sync", arity = "0..1", paramLabel = "BOOL",
+      description = "Accumulation micro-steps run under no_sync() (Lightning's no_backward_sync, "
+          + "accelerate's accumulate()): FSDP keeps the gradients unsharded until the synchronising "
+          + "step (default: false).")
+  Boolean accumulateNoSync;
+
+  @Option(names = "--loop-keeps-output", arity = "0..1", paramLabel = "BOOL",
+      description = "The training loop still holds the model output during backward (output = "
+          + "model(...); output.loss.backward()): its fp32 logits stay alive (default: false).")
+  Boolean loopKeepsOutput;
+
   @Option(names = "--sharding", paramLabel = "S",
       description = "none | ddp | zero1 | zero2 | zero3 | fsdp-full | fsdp-grad-op (default: none, ddp with --gpus > 1).")
   String sharding;
@@ -317,6 +334,15 @@ final class PredictCommand implements Runnable {
     }
     if (optimizerForeach != null) {
       node.put("optimizer_foreach", optimizerForeach);
+    }
+    if (fsdpMixedUnits != null) {
+      node.put("fsdp_mixed_units", fsdpMixedUnits);
+    }
+    if (accumulateNoSync != null) {
+      node.put("accumulate_no_sync", accumulateNoSync);
+    }
+    if (loopKeepsOutput != null) {
+      node.put("loop_keeps_output", loopKeepsOutput);
     }
     try {
       return RunSpec.parse(node, where, ModelPresets.bundled());
@@ -489,15 +515,36 @@ final class PredictCommand implements Runnable {
       return String.format(Locale.ROOT, "%.2f GiB", bytes / GIB);
     }
 
+    /** The settings away from their defaults that the first line does not otherwise show. */
+    static String setupExtras(TrainingSetup s) {
+      List<String> extras = new ArrayList<>();
+      if (s.gradAccum() > 1) {
+        extras.add("accumulating " + s.gradAccum() + " micro-steps" + (s.accumulateNoSync() ? " under no_sync" : ""));
+      }
+      if (s.fsdpMixedUnits()) {
+        extras.add("FSDP units mix frozen and trainable");
+      }
+      if (!s.optimizerForeach()) {
+        extras.add("no foreach step");
+      }
+      if (s.loopKeepsOutput()) {
+        extras.add("loop keeps the output");
+      }
+      if (s.expandableSegments()) {
+        extras.add("expandable segments");
+      }
+      return extras.isEmpty() ? "" : "; " + String.join(", ", extras);
+    }
+
     static void table(PrintWriter out, Prediction p, List<Metric> metrics) {
       RunSpec spec = p.spec();
       TrainingSetup s = spec.setup();
-      out.printf(Locale.ROOT, "%s: %s, %s, %s, %d × %d tokens, checkpointing %s, %s attention, %s loss%n",
+      out.printf(Locale.ROOT, "%s: %s, %s, %s, %d × %d tokens, checkpointing %s, %s attention, %s loss%s%n",
           spec.model().name(), s.method().label()
               + (s.adapters() ? " r" + s.loraRank() + " " + targets(s) : "")
               + (s.quant() == TrainingSetup.Quant.NONE ? "" : " " + s.quant().label()),
           s.precision().label(), s.optimizer().label(), s.microBatch(), s.seqLen(), s.checkpointing().label(),
-          s.attention().label(), s.loss().label());
+          s.attention().label(), s.loss().label(), setupExtras(s));
       out.printf(Locale.ROOT, "GPU %s × %d (%s%s, offload %s%s): %s capacity, %s usable%n", spec.gpu().name(), s.gpus(),
           s.sharding().label(), s.tensorParallel() > 1 ? ", tensor parallel " + s.tensorParallel() : "",
           s.offload().label(), s.optimizerInBackward() ? ", optimizer in backward" : "",

@@ -72,6 +72,24 @@ class PredictCommandTest {
   }
 
   @Test
+  void theTableNamesTheSettingsAwayFromTheirDefaults() throws Exception {
+    Path spec = dir.resolve("litgpt.json");
+    Files.writeString(spec, "{\"model\":\"llama-2-7b\",\"method\":\"lora\",\"precision\":\"bf16-true\","
+        + "\"micro_batch\":4,\"seq_len\":1304,\"grad_ckpt\":\"full\",\"gpus\":2,\"sharding\":\"fsdp-full\","
+        + "\"grad_accum\":32,\"accumulate_no_sync\":true,\"fsdp_mixed_units\":true}");
+    Result r = run("predict", "--spec", spec.toString());
+    assertThat(r.status()).isZero();
+    assertThat(r.lines().get(0))
+        .endsWith("; accumulating 32 micro-steps under no_sync, FSDP units mix frozen and trainable");
+    Result flags = run("predict", "--model", "llama-2-7b", "--method", "lora", "--precision", "bf16-true",
+        "--micro-batch", "4", "--seq-len", "1304", "--grad-ckpt", "full", "--gpus", "2", "--sharding", "fsdp-full",
+        "--grad-accum", "32", "--accumulate-no-sync", "--fsdp-mixed-units", "--loop-keeps-output=false");
+    assertThat(flags.out()).isEqualTo(r.out());
+    Result plain = run("predict", "--model", "llama-2-7b");
+    assertThat(plain.lines().get(0)).endsWith("standard loss");
+  }
+
+  @Test
   void jsonHasExactlyTheDocumentedKeys() throws Exception {
     Result r = run("predict", "--model", "mistral-7b", "--method", "qlora", "--grad-ckpt", "full",
         "--micro-batch", "2", "--seq-len", "1024", "--gpu", "L4", "--json");

@@ -100,6 +100,11 @@ final class DeviceReader implements NvmlCalls.ReturnCheck {
   private int lastProcessCount;
   private Optional<Bar1Memory> lastBar1 = Optional.empty();
 
+  // Optional readings go through this check: a failure is noted and that reading left empty.
+  private final NvmlCalls.ReturnCheck optionalCheck = this::acceptOptional;
+  // The failures of the pass in progress, reused so a complete pass allocates nothing for them.
+  private final List<ReadingFailure> passFailures = new ArrayList<>(4);
+
   /** The function that answered GPU_IS_LOST; null while the device is fine. */
   private volatile String lostIn;
 
@@ -188,6 +193,38 @@ final class DeviceReader implements NvmlCalls.ReturnCheck {
     throw NvmlCalls.failure(function, code);
   }
 
+  /**
+   * The check for every reading but memory: like {@link #accept}, except that a code other than
+   * SUCCESS, NOT_SUPPORTED, NO_PERMISSION and GPU_IS_LOST is noted in the pass's failures and
+   * answered false, so only that reading is missing from the snapshot.
+   */
+  private boolean acceptOptional(int code, String function) throws GpuLostException {
+    if (code == NVML_SUCCESS) {
+      return true;
+    }
+    if (NvmlCalls.isAbsent(code)) {
+      return false;
+    }
+    if (code == NVML_ERROR_GPU_IS_LOST) {
+      lostIn = function;
+      throw lost(function);
+    }
+    noteFailure(function, code, null);
+    return false;
+  }
+
+  /** Notes one failure of this pass, once per function and code (field elements share a function). */
+  private void noteFailure(String function, int code, String message) {
+    for (int i = 0; i < passFailures.size(); i++) {
+      ReadingFailure known = passFailures.get(i);
+      if (known.returnCode() == code && known.function().equals(function)) {
+        return;
+      }
+    }
+    String text = message != null ? message : function + " returned " + code + " (" + NvmlCalls.message(code) + ")";
+    passFailures.add(new ReadingFailure(function, code, text));
+  }
+
   private GpuLostException lost(String function) {
     return new GpuLostException(info.uuid(), function, NvmlCalls.message(NVML_ERROR_GPU_IS_LOST));
   }
@@ -210,6 +247,7 @@ final class DeviceReader implements NvmlCalls.ReturnCheck {
       throw lost(lostFunction);
     }
     Instant now = clock.instant();
+    passFailures.clear();
     MemoryReading memory = readMemory();
     Optional<Bar1Memory> bar1Memory = readBar1();
     List<GpuProcess> processes = readProcesses();
@@ -220,8 +258,9 @@ final class DeviceReader implements NvmlCalls.ReturnCheck {
     OptionalInt celsius = readTemperature();
     OptionalLong power = readUnsignedInt(NvmlCoreApi.nvmlDeviceGetPowerUsage(handle, u32), FN_POWER, powerReading);
     OptionalLong energy = readEnergy(fieldsRead);
+    List<ReadingFailure> failed = passFailures.isEmpty() ? List.of() : List.copyOf(passFailures);
     return new DeviceSnapshot(
-        info.uuid(), now, memory, bar1Memory, processes, busy, pcie, nvlink, celsius, power, energy);
+        info.uuid(), now, memory, bar1Memory, processes, busy, pcie, nvlink, celsius, power, energy, failed);
   }
 
   synchronized DeviceModes modes() throws NvmlException {
@@ -298,7 +337,7 @@ final class DeviceReader implements NvmlCalls.ReturnCheck {
   // ---- BAR1, processes, utilization ---------------------------------------------------------
 
   private Optional<Bar1Memory> readBar1() throws NvmlException {
-    if (!accept(NvmlCoreApi.nvmlDeviceGetBAR1MemoryInfo(handle, bar1), FN_BAR1)) {
+    if (!acceptOptional(NvmlCoreApi.nvmlDeviceGetBAR1MemoryInfo(handle, bar1), FN_BAR1)) {
       return Optional.empty();
     }
     long total = bar1.getLong(NvmlLayout.BAR1_TOTAL);
@@ -318,9 +357,23 @@ final class DeviceReader implements NvmlCalls.ReturnCheck {
     }
     // Sized by the last pass, so the list's array is allocated once and at the right size.
     List<GpuProcess> out = new ArrayList<>(lastProcessCount);
-    compute.readInto(out, GpuProcess.ProcessKind.COMPUTE, this);
-    int computeCount = out.size();
-    graphics.readInto(out, GpuProcess.ProcessKind.GRAPHICS, this);
+    int failuresBefore = passFailures.size();
+    int computeCount;
+    try {
+      compute.readInto(out, GpuProcess.ProcessKind.COMPUTE, optionalCheck);
+      computeCount = out.size();
+      graphics.readInto(out, GpuProcess.ProcessKind.GRAPHICS, optionalCheck);
+    } catch (GpuLostException e) {
+      throw e;
+    } catch (NvmlException e) {
+      // The list kept growing past every retry: this pass has no process list, the next tries again.
+      noteFailure(e.function(), e.returnCode(), e.getMessage());
+      return List.of();
+    }
+    if (passFailures.size() != failuresBefore) {
+      // Half a list would charge the missing processes' memory to nobody: all or nothing.
+      return List.of();
+    }
     lastProcessCount = out.size();
     return out.isEmpty() ? List.of() : mergeByPid(out, computeCount);
   }
@@ -366,7 +419,7 @@ final class DeviceReader implements NvmlCalls.ReturnCheck {
   }
 
   private Optional<Utilization> readUtilization() throws NvmlException {
-    if (!accept(NvmlCoreApi.nvmlDeviceGetUtilizationRates(handle, utilization), FN_UTILIZATION)) {
+    if (!acceptOptional(NvmlCoreApi.nvmlDeviceGetUtilizationRates(handle, utilization), FN_UTILIZATION)) {
       return Optional.empty();
     }
     int gpu = utilization.getInt(NvmlLayout.UTILIZATION_GPU);
@@ -381,12 +434,12 @@ final class DeviceReader implements NvmlCalls.ReturnCheck {
   // ---- field values: counters, replay, energy and link states in one call ------------------
 
   private boolean readFields() throws NvmlException {
-    return request.call(handle, this);
+    return request.call(handle, optionalCheck);
   }
 
   /** The rate of counter element {@code index}, or {@link CounterRate#NO_RATE}. */
   private long fieldRate(int index, CounterRate rate) throws NvmlException {
-    return request.rate(index, rate, this);
+    return request.rate(index, rate, optionalCheck);
   }
 
   private static OptionalLong optional(long rate) {
@@ -412,7 +465,7 @@ final class DeviceReader implements NvmlCalls.ReturnCheck {
     OptionalInt width = readInt(NvmlCoreApi.nvmlDeviceGetCurrPcieLinkWidth(handle, u32), FN_CURR_WIDTH, currWidth);
     OptionalLong replays;
     if (request.replay != FieldRequest.NONE) {
-      replays = fieldsRead && request.answered(request.replay, this)
+      replays = fieldsRead && request.answered(request.replay, optionalCheck)
           ? replay.ofLong(Integer.toUnsignedLong(request.intValue(request.replay)))
           : OptionalLong.empty();
     } else {
@@ -427,7 +480,7 @@ final class DeviceReader implements NvmlCalls.ReturnCheck {
 
   private OptionalLong readKilobytesPerSecond(int counter) throws NvmlException {
     int rc = NvmlPcieThroughputApi.nvmlDeviceGetPcieThroughput(handle, counter, u32);
-    if (!accept(rc, FN_PCIE_THROUGHPUT)) {
+    if (!acceptOptional(rc, FN_PCIE_THROUGHPUT)) {
       return OptionalLong.empty();
     }
     return OptionalLong.of(Integer.toUnsignedLong(u32.getInt(0)) * 1024L);
@@ -453,10 +506,10 @@ final class DeviceReader implements NvmlCalls.ReturnCheck {
       if (request.linkStateIncluded) {
         // One field per link in the same call instead of one nvmlDeviceGetNvLinkState call each.
         int state = request.linkState(link);
-        active = fieldsRead && request.answered(state, this)
+        active = fieldsRead && request.answered(state, optionalCheck)
             && request.intValue(state) == NvmlConstants.NVML_FEATURE_ENABLED;
       } else if (hasNvLinkState
-          && accept(NvmlNvLinkApi.nvmlDeviceGetNvLinkState(handle, link, u32), FN_NVLINK_STATE)) {
+          && acceptOptional(NvmlNvLinkApi.nvmlDeviceGetNvLinkState(handle, link, u32), FN_NVLINK_STATE)) {
         active = u32.getInt(0) == NvmlConstants.NVML_FEATURE_ENABLED;
       }
       links[link] = new NvLinkStatus.Link(link, active, linkTxRate, linkRxRate);
@@ -473,7 +526,7 @@ final class DeviceReader implements NvmlCalls.ReturnCheck {
       temperature.setInt(NvmlLayout.TEMPERATURE_SENSOR, NvmlConstants.NVML_TEMPERATURE_GPU);
       int rc = NvmlTemperatureVApi.nvmlDeviceGetTemperatureV(handle, temperature);
       if (rc != NVML_ERROR_ARGUMENT_VERSION_MISMATCH || !hasLegacyTemperature) {
-        return accept(rc, FN_TEMPERATURE_V)
+        return acceptOptional(rc, FN_TEMPERATURE_V)
             ? temperatureReading.ofInt(temperature.getInt(NvmlLayout.TEMPERATURE_VALUE))
             : OptionalInt.empty();
       }
@@ -488,25 +541,25 @@ final class DeviceReader implements NvmlCalls.ReturnCheck {
 
   private OptionalLong readEnergy(boolean fieldsRead) throws NvmlException {
     if (request.energy != FieldRequest.NONE) {
-      return fieldsRead && request.answered(request.energy, this)
+      return fieldsRead && request.answered(request.energy, optionalCheck)
           ? OptionalLong.of(request.longValue(request.energy))
           : OptionalLong.empty();
     }
     if (!hasEnergy) {
       return OptionalLong.empty();
     }
-    if (!accept(NvmlEnergyApi.nvmlDeviceGetTotalEnergyConsumption(handle, u64), FN_ENERGY)) {
+    if (!acceptOptional(NvmlEnergyApi.nvmlDeviceGetTotalEnergyConsumption(handle, u64), FN_ENERGY)) {
       return OptionalLong.empty();
     }
     return OptionalLong.of(u64.getLong(0));
   }
 
   private OptionalInt readInt(int rc, String function, RepeatedReading last) throws NvmlException {
-    return accept(rc, function) ? last.ofInt(u32.getInt(0)) : OptionalInt.empty();
+    return acceptOptional(rc, function) ? last.ofInt(u32.getInt(0)) : OptionalInt.empty();
   }
 
   private OptionalLong readUnsignedInt(int rc, String function, RepeatedReading last) throws NvmlException {
-    return accept(rc, function) ? last.ofLong(Integer.toUnsignedLong(u32.getInt(0))) : OptionalLong.empty();
+    return acceptOptional(rc, function) ? last.ofLong(Integer.toUnsignedLong(u32.getInt(0))) : OptionalLong.empty();
   }
 
   // ---- opening ------------------------------------------------------------------------------

@@ -52,10 +52,13 @@ public interface Nvml extends AutoCloseable {
 
   /**
    * Reads everything about one device now. Rates (PCIe, NVLink) are computed from the difference
-   * to the previous snapshot of the same device, so the first snapshot has none.
+   * to the previous snapshot of the same device, so the first snapshot has none. A reading other
+   * than memory that fails is left empty and named in {@link DeviceSnapshot#failedReadings()}: the
+   * snapshot is partial, not lost.
    *
-   * @throws GpuLostException when the driver says the GPU fell off the bus; the device stays lost
-   * @throws NvmlException for any other failure of a call the snapshot cannot do without
+   * @throws GpuLostException when the driver says the GPU fell off the bus (from any call); the
+   *     device stays lost
+   * @throws NvmlException when the memory reading fails: a snapshot cannot do without it
    */
   DeviceSnapshot snapshot(String uuid) throws NvmlException;
 

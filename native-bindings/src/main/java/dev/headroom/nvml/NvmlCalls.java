@@ -32,7 +32,8 @@ final class NvmlCalls {
     /**
      * @return true on success, false when the value is absent (NOT_SUPPORTED, NO_PERMISSION)
      * @throws GpuLostException on GPU_IS_LOST, after marking the device lost
-     * @throws NvmlException on any other code
+     * @throws NvmlException on any other code, from a check for a reading the caller cannot do
+     *     without (the snapshot's check for optional readings notes the failure and answers false)
      */
     boolean accept(int code, String function) throws NvmlException;
   }

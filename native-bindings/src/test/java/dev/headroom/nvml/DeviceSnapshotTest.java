@@ -231,14 +231,122 @@ class DeviceSnapshotTest {
   }
 
   @Test
-  void otherCodesAreNvmlExceptionsWithFunctionCodeAndMessage() throws Exception {
+  void aCompleteSnapshotNamesNoFailureAndAllocatesNoListForThem() throws Exception {
+    DeviceSnapshot s = session().snapshot(GPU0);
+    assertThat(s.isPartial()).isFalse();
+    // The shared empty list: a complete pass, the common case at 20 Hz, allocates nothing for failures.
+    assertThat(s.failedReadings()).isSameAs(List.of());
+  }
+
+  @Test
+  void utilizationUnknownLeavesOnlyUtilizationOutAndNamesTheFailure() throws Exception {
     session();
+    DeviceSnapshot before = nvml.snapshot(GPU1);
     fake.control.fake_set_return("nvmlDeviceGetUtilizationRates", 1, 999);
+    DeviceSnapshot s = nvml.snapshot(GPU1);
+    assertThat(s.memory()).isEqualTo(before.memory());
+    assertThat(s.utilization()).isEmpty();
+    assertThat(s.processes()).isEqualTo(before.processes());
+    assertThat(s.temperatureCelsius()).isEqualTo(before.temperatureCelsius());
+    assertThat(s.powerMilliwatts()).isEqualTo(before.powerMilliwatts());
+    assertThat(s.isPartial()).isTrue();
+    assertThat(s.failedReadings()).containsExactly(new ReadingFailure("nvmlDeviceGetUtilizationRates", 999,
+        "nvmlDeviceGetUtilizationRates returned 999 (Unknown Error)"));
+    assertThat(nvml.snapshot(GPU0).failedReadings()).as("device 0 is not scripted").isEmpty();
+  }
+
+  @Test
+  void aFailedReadingComesBackOnTheNextSnapshotOnceTheDriverAnswersAgain() throws Exception {
+    session();
+    fake.control.fake_set_return("nvmlDeviceGetUtilizationRates", 1, 10);
+    fake.control.fake_set_return("nvmlDeviceGetPowerUsage", 1, 10);
+    DeviceSnapshot failing = nvml.snapshot(GPU1);
+    assertThat(failing.failedReadings()).extracting(ReadingFailure::function, ReadingFailure::message).containsExactly(
+        org.assertj.core.groups.Tuple.tuple("nvmlDeviceGetUtilizationRates",
+            "nvmlDeviceGetUtilizationRates returned 10 (Timeout)"),
+        org.assertj.core.groups.Tuple.tuple("nvmlDeviceGetPowerUsage", "nvmlDeviceGetPowerUsage returned 10 (Timeout)"));
+    assertThat(failing.powerMilliwatts()).isEmpty();
+    fake.control.fake_set_return("nvmlDeviceGetUtilizationRates", 1, 0);
+    DeviceSnapshot half = nvml.snapshot(GPU1);
+    assertThat(half.utilization()).contains(new Utilization(87, 41));
+    assertThat(half.failedReadings()).extracting(ReadingFailure::function).containsExactly("nvmlDeviceGetPowerUsage");
+    fake.control.fake_set_return("nvmlDeviceGetPowerUsage", 1, 0);
+    DeviceSnapshot recovered = nvml.snapshot(GPU1);
+    assertThat(recovered.powerMilliwatts()).isPresent();
+    assertThat(recovered.failedReadings()).isEmpty();
+  }
+
+  @Test
+  void aFailedComputeListIsAnEmptyListWithItsFailureNeverNoProcesses() throws Exception {
+    session();
+    fake.control.fake_set_return("nvmlDeviceGetComputeRunningProcesses_v3", 0, 999);
+    DeviceSnapshot s = nvml.snapshot(GPU0);
+    assertThat(s.processes()).isEmpty();
+    assertThat(s.memory().usedBytes()).isEqualTo(USED);
+    assertThat(s.failedReadings()).containsExactly(new ReadingFailure("nvmlDeviceGetComputeRunningProcesses_v3", 999,
+        "nvmlDeviceGetComputeRunningProcesses_v3 returned 999 (Unknown Error)"));
+  }
+
+  @Test
+  void aFailedGraphicsListDropsTheComputeListTooRatherThanReportHalfTheProcesses() throws Exception {
+    session();
+    fake.control.fake_set_return("nvmlDeviceGetGraphicsRunningProcesses_v3", 0, 999);
+    DeviceSnapshot s = nvml.snapshot(GPU0);
+    assertThat(s.processes()).isEmpty();
+    assertThat(s.failedReadings()).extracting(ReadingFailure::function)
+        .containsExactly("nvmlDeviceGetGraphicsRunningProcesses_v3");
+    fake.control.fake_set_return("nvmlDeviceGetGraphicsRunningProcesses_v3", 0, 0);
+    assertThat(nvml.snapshot(GPU0).processes()).extracting(GpuProcess::pid).containsExactly(4242L, 4243L);
+  }
+
+  @Test
+  void aFailedFieldValuesCallLeavesTheCountersReplayAndEnergyOutButNotTheLinkCalls() throws Exception {
+    session();
+    fake.control.fake_set_return("nvmlDeviceGetFieldValues", 0, 999);
+    DeviceSnapshot s = nvml.snapshot(GPU0);
+    PcieStatus pcie = s.pcie().orElseThrow();
+    assertThat(pcie.txBytesPerSecond()).isEmpty();
+    assertThat(pcie.replayCounter()).isEmpty();
+    assertThat(pcie.currentLinkGeneration()).isEqualTo(OptionalInt.of(5));
+    assertThat(s.energyMillijoules()).isEmpty();
+    assertThat(s.temperatureCelsius()).isEqualTo(OptionalInt.of(54));
+    assertThat(s.failedReadings()).containsExactly(new ReadingFailure("nvmlDeviceGetFieldValues", 999,
+        "nvmlDeviceGetFieldValues returned 999 (Unknown Error)"));
+  }
+
+  @Test
+  void failingFieldElementsAreNamedOncePerCodeAndLeaveOnlyTheirValuesOut() throws Exception {
+    session().snapshot(GPU0);
+    fake.control.fake_set_field_return(0, 197, 999); // PCIe TX bytes
+    fake.control.fake_set_field_return(0, 198, 999); // PCIe RX bytes
+    fake.control.fake_set_clock_us(FakeNvml.START_MICROS + 1_000_000);
+    DeviceSnapshot s = nvml.snapshot(GPU0);
+    assertThat(s.pcie().orElseThrow().txBytesPerSecond()).isEmpty();
+    assertThat(s.pcie().orElseThrow().rxBytesPerSecond()).isEmpty();
+    assertThat(s.energyMillijoules()).isEqualTo(OptionalLong.of(123_456_789));
+    assertThat(s.nvlink().orElseThrow().links()).extracting(NvLinkStatus.Link::active).containsOnly(true);
+    assertThat(s.failedReadings()).extracting(ReadingFailure::function, ReadingFailure::returnCode)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("nvmlDeviceGetFieldValues", 999));
+  }
+
+  @Test
+  void memoryFailingWithAnyOtherCodeStillLosesTheSnapshot() throws Exception {
+    session();
+    fake.control.fake_set_return("nvmlDeviceGetMemoryInfo_v2", 1, 999);
     assertThatThrownBy(() -> nvml.snapshot(GPU1))
         .isExactlyInstanceOf(NvmlException.class)
-        .hasMessage("nvmlDeviceGetUtilizationRates returned 999 (Unknown Error)");
-    fake.control.fake_set_return("nvmlDeviceGetUtilizationRates", 1, 0);
+        .hasMessage("nvmlDeviceGetMemoryInfo_v2 returned 999 (Unknown Error)");
+    fake.control.fake_set_return("nvmlDeviceGetMemoryInfo_v2", 1, 0);
     assertThat(nvml.snapshot(GPU1).utilization()).isPresent();
+  }
+
+  @Test
+  void aGpuLostInAnOptionalReadingIsStillLost() throws Exception {
+    session();
+    fake.control.fake_set_return("nvmlDeviceGetPowerUsage", 0, 15);
+    assertThatThrownBy(() -> nvml.snapshot(GPU0))
+        .isInstanceOfSatisfying(GpuLostException.class, e -> assertThat(e.function()).isEqualTo("nvmlDeviceGetPowerUsage"));
+    assertThat(nvml.readerFor(GPU0).isLost()).isTrue();
   }
 
   @Test

@@ -8,6 +8,8 @@ import java.util.function.LongSupplier;
  *
  * @param deviceReads successful device reads by the sampler
  * @param deviceReadFailures failed device reads
+ * @param devicePartialReads successful device reads whose snapshot lacked a reading other than
+ *     memory (a subset of {@code deviceReads})
  * @param reporterAccepted reporter posts accepted
  * @param reporterRejected reporter posts rejected as malformed
  * @param recordingDropped observations the recording could not write (full disk)
@@ -18,6 +20,7 @@ import java.util.function.LongSupplier;
 public record AgentCounters(
     LongSupplier deviceReads,
     LongSupplier deviceReadFailures,
+    LongSupplier devicePartialReads,
     LongSupplier reporterAccepted,
     LongSupplier reporterRejected,
     LongSupplier recordingDropped,
@@ -29,14 +32,14 @@ public record AgentCounters(
 
   /** All zero: for tests and parts that are not running. */
   public static AgentCounters none() {
-    return new AgentCounters(ZERO, ZERO, ZERO, ZERO, ZERO, ZERO, ZERO, ZERO);
+    return new AgentCounters(ZERO, ZERO, ZERO, ZERO, ZERO, ZERO, ZERO, ZERO, ZERO);
   }
 
   /** Only the sampler's and the reporter's counters; recording and shipping read 0. */
   public static AgentCounters of(
-      LongSupplier deviceReads, LongSupplier deviceReadFailures, LongSupplier reporterAccepted,
-      LongSupplier reporterRejected) {
-    return new AgentCounters(deviceReads, deviceReadFailures, reporterAccepted, reporterRejected,
+      LongSupplier deviceReads, LongSupplier deviceReadFailures, LongSupplier devicePartialReads,
+      LongSupplier reporterAccepted, LongSupplier reporterRejected) {
+    return new AgentCounters(deviceReads, deviceReadFailures, devicePartialReads, reporterAccepted, reporterRejected,
         ZERO, ZERO, ZERO, ZERO);
   }
 }

@@ -63,6 +63,7 @@ public final class AgentMetrics {
   // the agent itself
   public static final String AGENT_DEVICE_READS = "headroom_agent_device_reads_total";
   public static final String AGENT_DEVICE_READ_FAILURES = "headroom_agent_device_read_failures_total";
+  public static final String AGENT_DEVICE_PARTIAL_READS = "headroom_agent_device_partial_reads_total";
   public static final String AGENT_REPORTER_POSTS = "headroom_agent_reporter_posts_total";
   public static final String AGENT_RECORDING_DROPPED = "headroom_agent_recording_dropped_observations_total";
   public static final String AGENT_RECORDING_DELETED_SEGMENTS = "headroom_agent_recording_deleted_segments_total";
@@ -186,6 +187,9 @@ public final class AgentMetrics {
     counter(AGENT_DEVICE_READS, "Successful device reads by the sampler.", c.deviceReads());
     counter(AGENT_DEVICE_READ_FAILURES, "Failed device reads (the device is retried with backoff).",
         c.deviceReadFailures());
+    counter(AGENT_DEVICE_PARTIAL_READS,
+        "Successful device reads that lacked a reading other than memory (e.g. utilization answered UNKNOWN).",
+        c.devicePartialReads());
     CounterWithCallback.builder()
         .name(AGENT_REPORTER_POSTS)
         .help("Posts to the reporter endpoint, by result (accepted, rejected as malformed).")

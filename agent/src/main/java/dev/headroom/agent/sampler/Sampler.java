@@ -6,10 +6,13 @@ import dev.headroom.nvml.DeviceInfo;
 import dev.headroom.nvml.GpuLostException;
 import dev.headroom.nvml.Nvml;
 import dev.headroom.nvml.NvmlException;
+import dev.headroom.nvml.ReadingFailure;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,10 +27,30 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A device whose read fails is marked FAILING and skipped until its backoff has passed, while
  * the others are read as usual; GPU_IS_LOST marks it LOST for good. Each change of state is logged
- * once. Not thread-safe: call {@link #tick} from one thread.
+ * once.
+ *
+ * <p>A partial snapshot (memory read, some other reading failed: see {@link
+ * dev.headroom.nvml.DeviceSnapshot#failedReadings()}) is a successful read: its memory is recorded
+ * and it is counted in {@link #partialReads()} too. Each (device, function) that fails is logged
+ * at WARN when it starts failing and at INFO when it works again, not at every sample.
+ *
+ * <p>Not thread-safe: call {@link #tick} from one thread.
  */
 public final class Sampler implements Tickable {
   private static final Logger log = LoggerFactory.getLogger(Sampler.class);
+
+  private static final ReadingTransitions LOGGED = new ReadingTransitions() {
+    @Override
+    public void startedFailing(String uuid, ReadingFailure failure) {
+      log.warn("{}: {}; that reading is left out of the samples until it works again, memory is still recorded",
+          uuid, failure.message());
+    }
+
+    @Override
+    public void workingAgain(String uuid, String function, long failedSnapshots) {
+      log.info("{}: {} works again after failing in {} samples", uuid, function, failedSnapshots);
+    }
+  };
 
   private final Nvml nvml;
   private final String hostname;
@@ -38,6 +61,8 @@ public final class Sampler implements Tickable {
   private final List<DeviceTrack> tracks = new ArrayList<>();
   private final AtomicLong reads = new AtomicLong();
   private final AtomicLong failedReads = new AtomicLong();
+  private final AtomicLong partialReads = new AtomicLong();
+  private final Map<String, FailingReadings> failingReadings = new HashMap<>();
   private final AtomicLong reportsEmitted = new AtomicLong();
   private Instant intervalStart;
 
@@ -48,6 +73,18 @@ public final class Sampler implements Tickable {
       HostMemorySource hostMemory,
       ObservationSink sink,
       SamplerSettings settings) {
+    this(nvml, hostname, labeller, hostMemory, sink, settings, LOGGED);
+  }
+
+  /** As the public constructor, with {@code transitions} told of optional readings failing and recovering. */
+  Sampler(
+      Nvml nvml,
+      String hostname,
+      ProcessLabeller labeller,
+      HostMemorySource hostMemory,
+      ObservationSink sink,
+      SamplerSettings settings,
+      ReadingTransitions transitions) {
     this.nvml = nvml;
     this.hostname = hostname;
     this.labeller = labeller;
@@ -56,6 +93,7 @@ public final class Sampler implements Tickable {
     this.settings = settings;
     for (DeviceInfo d : nvml.devices()) {
       tracks.add(new DeviceTrack(d));
+      failingReadings.put(d.uuid(), new FailingReadings(d.uuid(), transitions));
     }
   }
 
@@ -63,7 +101,7 @@ public final class Sampler implements Tickable {
     return settings;
   }
 
-  /** Successful device reads since start. */
+  /** Successful device reads since start, partial ones included. */
   public long reads() {
     return reads.get();
   }
@@ -71,6 +109,14 @@ public final class Sampler implements Tickable {
   /** Failed device reads since start (each failure of each device counts once). */
   public long failedReads() {
     return failedReads.get();
+  }
+
+  /**
+   * Successful reads whose snapshot was partial: memory was recorded but some other reading failed
+   * (a subset of {@link #reads()}).
+   */
+  public long partialReads() {
+    return partialReads.get();
   }
 
   /** Device reports emitted since start. */
@@ -114,6 +160,10 @@ public final class Sampler implements Tickable {
       }
       track.add(snapshot, now);
       reads.incrementAndGet();
+      if (snapshot.isPartial()) {
+        partialReads.incrementAndGet();
+      }
+      failingReadings.get(uuid).update(snapshot.failedReadings());
     } catch (GpuLostException e) {
       failedReads.incrementAndGet();
       track.lose();

@@ -42,7 +42,7 @@ class MetricsEndpointTest {
 
   @BeforeEach
   void start() {
-    AgentCounters counters = new AgentCounters(() -> 1234, () -> 5, () -> 42, () -> 3, () -> 7, () -> 2, () -> 11, () -> 4);
+    AgentCounters counters = new AgentCounters(() -> 1234, () -> 5, () -> 9, () -> 42, () -> 3, () -> 7, () -> 2, () -> 11, () -> 4);
     endpoint = MetricsEndpoint.start(
         new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), new AgentMetrics(latest, counters).registry());
   }
@@ -110,6 +110,9 @@ class MetricsEndpointTest {
         "headroom_run_info{pid=\"4242\",run_id=\"llama3-8b\"} 1.0",
         "headroom_host_memory_available_bytes " + (double) (300 * GIB),
         "headroom_agent_device_reads_total 1234.0",
+        "headroom_agent_device_read_failures_total 5.0",
+        "# HELP headroom_agent_device_partial_reads_total Successful device reads that lacked a reading other than memory (e.g. utilization answered UNKNOWN).",
+        "headroom_agent_device_partial_reads_total 9.0",
         "headroom_agent_reporter_posts_total{result=\"rejected\"} 3.0",
         "headroom_agent_recording_dropped_observations_total 7.0",
         "headroom_agent_shipper_unacknowledged_frames 11.0",
