@@ -46,7 +46,7 @@ final class DashboardPages {
         + "</tr></thead><tbody>\n");
     for (RunView run : runs) {
       html.append("<tr class=\"run\"><td><a href=\"").append(escape(Paths.runPage(run.runId()))).append("\">")
-          .append(escape(run.runId())).append("</a></td><td>").append(escape(run.hostname()))
+          .append(escape(run.runId())).append("</a></td><td>").append(escape(String.join(", ", run.hosts())))
           .append("</td><td>").append(run.gpus().size()).append("</td><td>").append(percent(run.maxLastRatio()))
           .append("</td><td class=\"level-").append(lower(run.worstLevel())).append("\">")
           .append(lower(run.worstLevel())).append("</td><td>").append(lower(run.status())).append("</td><td>")
@@ -71,7 +71,8 @@ final class DashboardPages {
   static String run(RunView run, List<Alert> alerts, double dangerRatio) {
     StringBuilder html = head("headroom — " + run.runId());
     html.append("<p><a href=\"/\">← fleet</a></p>\n<h1>run <code>").append(escape(run.runId()))
-        .append("</code></h1>\n<p>host ").append(escape(run.hostname())).append(" · status <b>")
+        .append("</code></h1>\n<p>").append(run.hosts().size() == 1 ? "host " : "hosts ")
+        .append(escape(String.join(", ", run.hosts()))).append(" · status <b>")
         .append(lower(run.status())).append("</b> · started ").append(escape(run.startedAt()))
         .append(" · last seen ").append(escape(run.lastSeenAt()));
     run.lastStep().ifPresent(s -> html.append(" · step ").append(s));
@@ -157,7 +158,7 @@ final class DashboardPages {
           fetch('/api/runs').then(function(r){return r.json();}).then(function(runs){
             var rows=runs.map(function(run){
               return '<tr class="run"><td><a href="/runs/'+encodeURIComponent(run.runId)+'">'+esc(run.runId)+'</a></td><td>'
-                +esc(run.hostname)+'</td><td>'+run.gpus.length+'</td><td>'+(run.maxRatio*100).toFixed(1)+' %</td>'
+                +esc((run.hosts||[run.hostname]).join(', '))+'</td><td>'+run.gpus.length+'</td><td>'+(run.maxRatio*100).toFixed(1)+' %</td>'
                 +'<td class="level-'+run.level+'">'+run.level+'</td><td>'+run.status+'</td><td>'
                 +(run.prediction?gib(run.prediction.deviceBytes):'—')+'</td></tr>';
             });

@@ -27,6 +27,7 @@ final class Json {
     out.put("runId", run.runId());
     out.put("source", run.source().name().toLowerCase(Locale.ROOT));
     out.put("hostname", run.hostname());
+    run.hosts().forEach(out.putArray("hosts")::add);
     out.put("status", run.status().name().toLowerCase(Locale.ROOT));
     out.put("startedAt", run.startedAt().toString());
     out.put("lastSeenAt", run.lastSeenAt().toString());

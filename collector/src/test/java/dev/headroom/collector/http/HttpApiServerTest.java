@@ -55,6 +55,7 @@ class HttpApiServerTest {
     assertThat(runs).hasSize(1);
     JsonNode run = runs.get(0);
     assertThat(run.get("runId").asText()).isEqualTo(SimulatedFleet.RUN);
+    assertThat(run.get("hosts")).extracting(JsonNode::asText).containsExactly(run.get("hostname").asText());
     assertThat(run.get("level").asText()).isEqualTo("danger");
     assertThat(run.get("prediction").get("deviceBytes").asLong()).isEqualTo(74L << 30);
     JsonNode gpu = run.get("gpus").get(0);

@@ -123,6 +123,22 @@ class RunRegistryTest {
   }
 
   @Test
+  void aRunDeclaredOnTwoNodesHasBothNodesGpusAndNamesBothHosts() {
+    AgentIdentity nodeB = agent("node-b");
+    String spec = "{\"model\":\"llama-3-70b\",\"gpus\":2,\"sharding\":\"fsdp-full\"}";
+    send(NODE_A, new RunSpecDeclared(T0, "fsdp-2n", 0, spec));
+    send(nodeB, new RunSpecDeclared(T0, "fsdp-2n", 0, spec));
+    send(NODE_A, report("node-a", GPU0, 0, T0.plusSeconds(5), 50 * GIB, 201));
+    send(nodeB, report("node-b", GPU1, 0, T0.plusSeconds(5), 52 * GIB, 301));
+
+    assertThat(registry.runs()).extracting(RunView::runId).containsExactly("fsdp-2n");
+    RunView run = registry.run("fsdp-2n").orElseThrow();
+    assertThat(run.gpus()).extracting(GpuView::hostname).containsExactly("node-a", "node-b");
+    assertThat(run.hostname()).isEqualTo("node-a");
+    assertThat(run.hosts()).containsExactly("node-a", "node-b");
+  }
+
+  @Test
   void aSpecThePredictorRejectsIsKeptWithTheReasonAndNoPrediction() {
     send(NODE_A, new RunSpecDeclared(T0, "bad", 0, "{\"model\":\"unknown-model\"}"));
     RunView run = registry.run("bad").orElseThrow();
