@@ -153,6 +153,8 @@ public final class Collector implements Closeable {
     }
   }
 
+  private static final long PROGRESS_EVERY_NANOS = 5_000_000_000L;
+
   /** Brings back the catalog's runs, then replays the recordings into the registry (no listeners yet). */
   private RecordedDeliveryLedger restore() throws IOException {
     RecordedDeliveryLedger ledger = new RecordedDeliveryLedger();
@@ -165,7 +167,18 @@ public final class Collector implements Closeable {
     try (Stream<Path> runDirs = Files.list(root)) {
       agentDirs = runDirs.filter(Files::isDirectory).flatMap(Collector::children).sorted().toList();
     }
+    // Replay can take a while with a full retention (gigabytes of recordings): say how far it is.
+    long startedNanos = System.nanoTime();
+    long lastProgressNanos = startedNanos;
+    int done = 0;
     for (Path agentDir : agentDirs) {
+      long now = System.nanoTime();
+      if (now - lastProgressNanos > PROGRESS_EVERY_NANOS) {
+        lastProgressNanos = now;
+        log.info("restoring: {} of {} recordings replayed ({} observations, {} s)", done, agentDirs.size(), replayed,
+            (now - startedNanos) / 1_000_000_000L);
+      }
+      done++;
       try (var reader = dev.headroom.protocol.recording.RecordingReader.open(agentDir)) {
         for (RecordedObservation r : reader) {
           var source = r.source();
@@ -185,8 +198,8 @@ public final class Collector implements Closeable {
             e.getMessage());
       }
     }
-    log.info("restored {} run(s) from {} and replayed {} recorded observation(s)", stored.size(), catalog.file(),
-        replayed);
+    log.info("restored {} run(s) from {} and replayed {} recorded observation(s) from {} recording(s) in {} ms",
+        stored.size(), catalog.file(), replayed, agentDirs.size(), (System.nanoTime() - startedNanos) / 1_000_000L);
     return ledger;
   }
 

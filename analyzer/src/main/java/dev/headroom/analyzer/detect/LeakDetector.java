@@ -52,8 +52,8 @@ public final class LeakDetector {
 
   /** Each part of the span must rise at least at this share of the whole span's slope ... */
   private static final double SEGMENT_SLOPE_SHARE = 0.5;
-  /** ... and by at least this many noise sigmas (robust sigma of the baseline around the fit). */
-  private static final double SEGMENT_RISE_SIGMAS = 3.0;
+  /** Mann–Kendall score each half of the span must reach. */
+  private static final double HALF_TREND_Z = Double.parseDouble(System.getProperty("hz", "2.5"));
 
   private final DetectorConfig config;
   private final Deque<BaselinePoint> points = new ArrayDeque<>();
@@ -137,7 +137,6 @@ public final class LeakDetector {
     if (xs[n - 1] < minSpanSeconds) {
       return;
     }
-    double noiseSigma = differenceNoiseSigma(ys);
     // Judge the most recent minimum span first, then spans twice, four times... as long: a leak that
     // starts late in a flat history shows in the recent span before it dominates the whole one.
     TrendFit chosen = null;
@@ -146,7 +145,7 @@ public final class LeakDetector {
       int from = firstIndexWithin(xs, xs[n - 1] - span);
       if (n - from >= 3 * config.leakSegments() && roughRise(ys, from) >= config.leakMinGrowthBytes() / 2.0) {
         TrendFit fit = TrendFit.theilSen(xs, ys, from, n);
-        if (qualifies(xs, ys, from, fit, noiseSigma)) {
+        if (qualifies(xs, ys, from, fit)) {
           chosen = fit;
           chosenFrom = from;
           break;
@@ -178,31 +177,18 @@ public final class LeakDetector {
     estimate = new Estimate(fit.slopePerSecond() * 60, baseline, forecastPeak, usableBytes, timeToOom, span);
   }
 
-  private boolean qualifies(double[] xs, double[] ys, int from, TrendFit fit, double noiseSigma) {
+  private boolean qualifies(double[] xs, double[] ys, int from, TrendFit fit) {
     int n = xs.length;
     double slopePerMinute = fit.slopePerSecond() * 60;
     double growth = fit.slopePerSecond() * (xs[n - 1] - xs[from]);
+    if (Boolean.getBoolean("dbg")) {
+      int mid = from + (n - from) / 2;
+      System.out.printf("n=%d from=%d span=%.1f slope=%.1f growth=%.0f share=%b z1=%.2f z2=%.2f%n", n, from, (xs[n-1]-xs[from])/60, slopePerMinute/1048576, growth/1048576, everySegmentKeepsTheSlope(xs, ys, from, fit), TrendFit.kendallZ(ys, from, mid), TrendFit.kendallZ(ys, mid, n));
+    }
     return slopePerMinute >= config.leakMinSlopeBytesPerMinute()
         && growth >= config.leakMinGrowthBytes()
-        && everySegmentRises(xs, ys, from, fit, noiseSigma);
-  }
-
-  /**
-   * The baseline's noise from all windows kept: a robust sigma of successive differences, which a
-   * linear trend only shifts and a single step barely moves — so a short span cannot look calm
-   * just because its few points happen to line up.
-   */
-  private static double differenceNoiseSigma(double[] ys) {
-    int n = ys.length - 1;
-    double[] diffs = new double[n];
-    for (int i = 0; i < n; i++) {
-      diffs[i] = ys[i + 1] - ys[i];
-    }
-    double center = TrendFit.median(diffs, n);
-    for (int i = 0; i < n; i++) {
-      diffs[i] = Math.abs(diffs[i] - center);
-    }
-    return 1.4826 * TrendFit.median(diffs, n) / Math.sqrt(2);
+        && (Boolean.getBoolean("noshare") || everySegmentKeepsTheSlope(xs, ys, from, fit))
+        && eachHalfTrendsOnItsOwn(ys, from);
   }
 
   /**
@@ -227,28 +213,34 @@ public final class LeakDetector {
   }
 
   /**
-   * True when every part of the span rises too, clearly above the noise: a one-off step up rises in
-   * one part only, and noise alone rarely lifts every part by several sigmas.
+   * True when every part of the span rises at a good share of the whole span's slope: a one-off
+   * step up lifts one part only, and the parts either side of it stay flat.
    */
-  private boolean everySegmentRises(double[] xs, double[] ys, int start, TrendFit overall, double noiseSigma) {
+  private boolean everySegmentKeepsTheSlope(double[] xs, double[] ys, int start, TrendFit overall) {
     int n = xs.length - start;
-    double[] residuals = new double[n];
-    for (int i = 0; i < n; i++) {
-      residuals[i] = Math.abs(ys[start + i] - overall.at(xs[start + i]));
-    }
-    // 1.4826 × MAD estimates a Gaussian sigma; a step's residuals are large, a leak's only noise.
-    double sigma = Math.max(noiseSigma, 1.4826 * TrendFit.median(residuals, n));
     int segments = config.leakSegments();
     for (int s = 0; s < segments; s++) {
       int from = start + s * n / segments;
       int to = start + (s + 1) * n / segments;
       double slope = TrendFit.theilSen(xs, ys, from, to).slopePerSecond();
-      double rise = slope * (xs[to - 1] - xs[from]);
-      if (slope < SEGMENT_SLOPE_SHARE * overall.slopePerSecond() || rise < SEGMENT_RISE_SIGMAS * sigma) {
+      if (slope < SEGMENT_SLOPE_SHARE * overall.slopePerSecond()) {
         return false;
       }
     }
     return true;
+  }
+
+  /**
+   * True when the first and the second half of the span each show an upward trend that noise
+   * alone would rarely give (Mann–Kendall score of that half alone). A single step up lies in one
+   * half at most, so the other half is flat and fails; a leak rises in both. Testing the trend of
+   * all the points of a half uses every pair of windows, which is why it needs far less rise than
+   * asking each part to climb by several sigmas of one window's minimum.
+   */
+  private static boolean eachHalfTrendsOnItsOwn(double[] ys, int start) {
+    int n = ys.length;
+    int middle = start + (n - start) / 2;
+    return TrendFit.kendallZ(ys, start, middle) >= HALF_TREND_Z && TrendFit.kendallZ(ys, middle, n) >= HALF_TREND_Z;
   }
 
   /** The last fit, also while not firing (for the API and tests). */

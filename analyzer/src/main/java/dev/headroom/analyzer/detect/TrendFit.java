@@ -47,6 +47,30 @@ record TrendFit(double slopePerSecond, double intercept) {
     return new TrendFit(slope, median(intercepts, n));
   }
 
+  /**
+   * Mann–Kendall trend statistic of {@code ys[from..to)} taken in index (= time) order, as a
+   * standard normal score: S = Σ sign(y_j − y_i) over pairs i &lt; j, divided by its standard
+   * deviation under "no trend" (sqrt(n(n−1)(2n+5)/18)), with the usual continuity correction of 1.
+   * Distribution-free: it needs only that noise is exchangeable, not its size or shape, so skewed
+   * window minima need no sigma estimate. Ties count 0 and the variance is not reduced for them,
+   * which only makes the score smaller (conservative). O(n²) without allocation.
+   */
+  static double kendallZ(double[] ys, int from, int to) {
+    int n = to - from;
+    if (n < 2) {
+      return 0.0;
+    }
+    long s = 0;
+    for (int i = from; i < to; i++) {
+      for (int j = i + 1; j < to; j++) {
+        s += (long) Math.signum(ys[j] - ys[i]);
+      }
+    }
+    double variance = n * (n - 1.0) * (2.0 * n + 5.0) / 18.0;
+    double corrected = s > 0 ? s - 1 : s < 0 ? s + 1 : 0;
+    return corrected / Math.sqrt(variance);
+  }
+
   static double median(double[] values, int count) {
     double[] sorted = Arrays.copyOf(values, count);
     Arrays.sort(sorted);

@@ -83,6 +83,9 @@ final class ActivationModel {
     // V repeated to every query head first (HF repeat_kv, litgpt expand: SDPA had no GQA before
     // torch 2.5), so they keep the repeated copies; flash-attn reads the grouped heads directly.
     bytes += cb * (aw + 2 * keptKvWidth());
+    if (f.keepsFusedQkvThroughV()) {
+      bytes += cb * (aw + kvw); // V is a view of the fused q|k|v output: the q and k parts stay too
+    }
     if (s.attention() == Attention.EAGER) {
       if (f.dropout()) {
         bytes += (cb + 1 + cb) * heads * seq; // softmax output, dropout mask, dropout output

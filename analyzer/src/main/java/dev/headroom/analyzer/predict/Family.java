@@ -78,6 +78,17 @@ public enum Family implements Labeled {
     return dropout;
   }
 
+  /**
+   * Q, K and V come out of one fused projection and V reaches the attention kernel as a view of
+   * it (HF {@code GPTNeoXAttention}: {@code value = qkv[..., 2*hd:].permute(...)}), so the kernel
+   * saving V keeps the whole fused output alive; Q and K are new tensors after RoPE. BLOOM and
+   * Falcon copy V on the way ({@code reshape} of a transposed slice, index by list), Llama-style
+   * models project V on its own.
+   */
+  public boolean keepsFusedQkvThroughV() {
+    return this == GPT_NEOX;
+  }
+
   /** The head classifies the sequence: logits are [batch, labels], not [tokens, vocab]. */
   public boolean classifierHead() {
     return classifierHead;

@@ -148,4 +148,19 @@ class SeedArithmeticTest {
     assertThat(paged.breakdown(Metric.DEVICE).optimizerBytes()).isEqualTo(states);
     assertThat(paged.hostBytes()).isZero();
   }
+
+  @Test
+  void aFusedQkvWhoseVIsAViewKeepsTheWholeProjectionOutput() {
+    // The same sizes as a GPT-NeoX (StableLM-alpha) layer, laid out once as GPT-NeoX (V a view of
+    // the fused q|k|v output) and once as Phi (same norms and residual, V copied on its way).
+    String sizes = "\"layers\":16,\"hidden\":4096,\"heads\":32,\"intermediate\":16384,\"vocab\":50688,\"mlp\":\"gelu\"";
+    String setup = ",\"method\":\"lora\",\"precision\":\"bf16-true\",\"seq_len\":1024}";
+    RunSpec neox = RunSpec.parse("{\"model\":{" + sizes + ",\"family\":\"gpt-neox\"}" + setup, "neox");
+    RunSpec phi = RunSpec.parse("{\"model\":{" + sizes + ",\"family\":\"phi\"}" + setup, "phi");
+    long neoxLayer = new ActivationModel(neox.model(), neox.setup()).perLayerPerToken();
+    long phiLayer = new ActivationModel(phi.model(), phi.setup()).perLayerPerToken();
+    // GPT-NeoX has two norms on the same input (kept once) where Phi has one: the same kept set
+    // but for the q and k parts of the fused output, 2 × 4096 bf16 values per token.
+    assertThat(neoxLayer - phiLayer).isEqualTo(2L * (4096 + 4096));
+  }
 }
