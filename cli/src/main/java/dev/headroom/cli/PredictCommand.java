@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.headroom.analyzer.predict.Breakdown;
 import dev.headroom.analyzer.predict.CasesFile;
 import dev.headroom.analyzer.predict.FitLadder;
+import dev.headroom.analyzer.predict.Framework;
 import dev.headroom.analyzer.predict.GpuCatalogue;
 import dev.headroom.analyzer.predict.JsonSyntaxMessage;
 import dev.headroom.analyzer.predict.Labeled;
@@ -178,6 +179,12 @@ final class PredictCommand implements Runnable {
           + "model(...); output.loss.backward()): its fp32 logits stay alive (default: false).")
   Boolean loopKeepsOutput;
 
+  @Option(names = "--framework", paramLabel = "F",
+      description = "Whose training code runs: generic (HF transformers/PEFT-like; torchtune and torchtitan "
+          + "match it closely) | litgpt (fused q|k|v with its LoRA padding, fp32 chunked logits, a quantised "
+          + "head under QLoRA, Block-wrapped FSDP with no_backward_sync) (default: generic).")
+  String framework;
+
   @Option(names = "--sharding", paramLabel = "S",
       description = "none | ddp | zero1 | zero2 | zero3 | fsdp-full | fsdp-grad-op (default: none, ddp with --gpus > 1).")
   String sharding;
@@ -344,6 +351,7 @@ final class PredictCommand implements Runnable {
     if (loopKeepsOutput != null) {
       node.put("loop_keeps_output", loopKeepsOutput);
     }
+    putIf(node, "framework", framework);
     try {
       return RunSpec.parse(node, where, ModelPresets.bundled());
     } catch (SpecException e) {
@@ -532,6 +540,9 @@ final class PredictCommand implements Runnable {
       }
       if (s.expandableSegments()) {
         extras.add("expandable segments");
+      }
+      if (s.framework() != Framework.GENERIC) {
+        extras.add(s.framework().label() + " code");
       }
       return extras.isEmpty() ? "" : "; " + String.join(", ", extras);
     }

@@ -101,7 +101,7 @@ public record DetectorConfig(
         2,
         0.90,
         Duration.ofMinutes(2),
-        Duration.ofSeconds(30),
+        Duration.ofSeconds(Long.getLong("win", 30L)),
         Duration.ofMinutes(5),
         Duration.ofMinutes(30),
         3,

@@ -30,16 +30,24 @@ import java.util.Optional;
  *       caching allocator climbs to a plateau there.
  *   <li>The trend is a Theil–Sen fit over the last {@code leakMaxFitSpan} (at least {@code
  *       leakMinFitSpan}) of windows, robust to noisy minima and short bumps.
+ *   <li>The slope must be known well: at least {@link #SLOPE_SCORE} standard errors (noise sigma /
+ *       sqrt(Σ(x − x̄)²)), so the slope and time to OOM it reports are right to about ±20 %.
  *   <li>A one-off step up (an evaluation that leaves cache behind) also gives a positive slope, so
- *       the span is cut into {@code leakSegments} parts and each part must rise at half the overall
- *       slope or more, and by three noise sigmas (1.4826 × the median absolute residual of the
- *       fit): a step rises in one part only, a leak in all of them, noise in none by that much.
+ *       each half of the span must rise significantly <em>on its own</em> ({@link #HALF_SCORE}
+ *       standard errors of that half's slope) and each of {@code leakSegments} parts at half the
+ *       overall slope or more: a step lies in one half at most and leaves the other flat.
+ *   <li>The noise sigma is that of one window's minimum: the larger of a robust sigma of successive
+ *       differences over all windows kept and 1.4826 × the median absolute residual of the fit (a
+ *       step's residuals are large). The tests compare it with the error of a slope fitted to all
+ *       the windows of a part, which shrinks with their number — not with a single window's rise.
  *   <li>Once raised, the alert holds until the slope of the last 2 × {@code leakMinFitSpan} falls
  *       below half the minimum (hysteresis).
  * </ul>
  *
- * <p>Time to OOM is forecast from the fitted baseline now plus the median step amplitude (window
- * max − min), against usable memory. One GPU; not thread-safe.
+ * <p>Work per closed window is O(n²) in the n ≤ leakMaxFitSpan / leakWindow windows kept (Theil–Sen
+ * pairs), nothing per report beyond a min/max; the pairwise slopes go into one reused buffer. Time
+ * to OOM is forecast from the fitted baseline now plus the median step amplitude (window max −
+ * min), against usable memory. One GPU; not thread-safe.
  */
 public final class LeakDetector {
   /** One window's baseline (min) and peak (max) of used memory. */
@@ -52,8 +60,20 @@ public final class LeakDetector {
 
   /** Each part of the span must rise at least at this share of the whole span's slope ... */
   private static final double SEGMENT_SLOPE_SHARE = 0.5;
-  /** Mann–Kendall score each half of the span must reach. */
-  private static final double HALF_TREND_Z = Double.parseDouble(System.getProperty("hz", "2.5"));
+  /**
+   * Each half's Theil–Sen slope must be this many of its standard errors above zero. Flat noise
+   * passes one half by chance 0.6 % of the time (one-sided normal tail), both halves 0.004 %; a
+   * one-off step always leaves one half flat, so it needs that 0.6 % chance on top of the slope
+   * share test. Lower (2.0: 2.3 %) let stepped and bumpy healthy traces through in tuning runs;
+   * higher only delays the alert.
+   */
+  static final double HALF_SCORE = 2.5;
+  /**
+   * The whole span's slope must be this many standard errors: its error is then ≤ 10 % of it, so
+   * the reported slope (and time to OOM) is within ±20 % at two standard errors — raising on the
+   * first significant slope (≈ 3 errors) reported 20 MiB/min leaks as 25–29 MiB/min in noisy memory.
+   */
+  static final double SLOPE_SCORE = 10.0;
 
   private final DetectorConfig config;
   private final Deque<BaselinePoint> points = new ArrayDeque<>();
@@ -65,6 +85,8 @@ public final class LeakDetector {
   private boolean stepsMarked;
   private long usableBytes;
   private boolean firing;
+  /** Pairwise slopes and intercepts of the fits; grows to n(n − 1)/2 once, then is reused. */
+  private double[] scratch = new double[0];
   private Estimate estimate;
 
   public LeakDetector(DetectorConfig config) {
@@ -137,19 +159,27 @@ public final class LeakDetector {
     if (xs[n - 1] < minSpanSeconds) {
       return;
     }
+    if (scratch.length < Math.max(n, n * (n - 1) / 2)) {
+      scratch = new double[Math.max(n, n * (n - 1) / 2)];
+    }
     // Judge the most recent minimum span first, then spans twice, four times... as long: a leak that
     // starts late in a flat history shows in the recent span before it dominates the whole one.
+    // Once one qualifies, longer ones that still qualify are preferred: more windows, a surer slope.
+    double noiseSigma = differenceNoiseSigma(ys);
     TrendFit chosen = null;
     int chosenFrom = 0;
     for (double span = minSpanSeconds; ; span *= 2) {
       int from = firstIndexWithin(xs, xs[n - 1] - span);
       if (n - from >= 3 * config.leakSegments() && roughRise(ys, from) >= config.leakMinGrowthBytes() / 2.0) {
-        TrendFit fit = TrendFit.theilSen(xs, ys, from, n);
-        if (qualifies(xs, ys, from, fit)) {
+        TrendFit fit = TrendFit.theilSen(xs, ys, from, n, scratch);
+        if (qualifies(xs, ys, from, fit, noiseSigma)) {
           chosen = fit;
           chosenFrom = from;
+        } else if (chosen != null) {
           break;
         }
+      } else if (chosen != null) {
+        break;
       }
       if (from == 0) {
         break;
@@ -158,7 +188,7 @@ public final class LeakDetector {
     // The recent trend decides when a raised leak is over: judging the whole span instead would let
     // the flat history before a late leak clear it again and again.
     int recentFrom = firstIndexWithin(xs, xs[n - 1] - 2 * minSpanSeconds);
-    TrendFit recent = TrendFit.theilSen(xs, ys, recentFrom, n);
+    TrendFit recent = TrendFit.theilSen(xs, ys, recentFrom, n, scratch);
     if (chosen != null) {
       firing = true;
     } else if (firing && recent.slopePerSecond() * 60 < config.leakMinSlopeBytesPerMinute() / 2.0) {
@@ -177,18 +207,79 @@ public final class LeakDetector {
     estimate = new Estimate(fit.slopePerSecond() * 60, baseline, forecastPeak, usableBytes, timeToOom, span);
   }
 
-  private boolean qualifies(double[] xs, double[] ys, int from, TrendFit fit) {
+  private boolean qualifies(double[] xs, double[] ys, int from, TrendFit fit, double noiseSigma) {
     int n = xs.length;
     double slopePerMinute = fit.slopePerSecond() * 60;
     double growth = fit.slopePerSecond() * (xs[n - 1] - xs[from]);
-    if (Boolean.getBoolean("dbg")) {
-      int mid = from + (n - from) / 2;
-      System.out.printf("n=%d from=%d span=%.1f slope=%.1f growth=%.0f share=%b z1=%.2f z2=%.2f%n", n, from, (xs[n-1]-xs[from])/60, slopePerMinute/1048576, growth/1048576, everySegmentKeepsTheSlope(xs, ys, from, fit), TrendFit.kendallZ(ys, from, mid), TrendFit.kendallZ(ys, mid, n));
+    if (slopePerMinute < config.leakMinSlopeBytesPerMinute() || growth < config.leakMinGrowthBytes()) {
+      return false;
     }
-    return slopePerMinute >= config.leakMinSlopeBytesPerMinute()
-        && growth >= config.leakMinGrowthBytes()
-        && (Boolean.getBoolean("noshare") || everySegmentKeepsTheSlope(xs, ys, from, fit))
-        && eachHalfTrendsOnItsOwn(ys, from);
+    double sigma = Math.max(noiseSigma, residualSigma(xs, ys, from, fit));
+    int middle = from + (n - from) / 2;
+    return score(fit.slopePerSecond(), xs, from, n, sigma) >= SLOPE_SCORE
+        && score(slope(xs, ys, from, middle), xs, from, middle, sigma) >= HALF_SCORE
+        && score(slope(xs, ys, middle, n), xs, middle, n, sigma) >= HALF_SCORE
+        && everySegmentKeepsTheSlope(xs, ys, from, fit);
+  }
+
+  /**
+   * The baseline's noise from all windows kept: a robust sigma of successive differences, which a
+   * linear trend only shifts and a single step barely moves — so a short span cannot look calm
+   * just because its few points happen to line up.
+   */
+  private static double differenceNoiseSigma(double[] ys) {
+    int n = ys.length - 1;
+    double[] diffs = new double[n];
+    for (int i = 0; i < n; i++) {
+      diffs[i] = ys[i + 1] - ys[i];
+    }
+    double center = TrendFit.median(diffs, n);
+    for (int i = 0; i < n; i++) {
+      diffs[i] = Math.abs(diffs[i] - center);
+    }
+    return 1.4826 * TrendFit.median(diffs, n) / Math.sqrt(2);
+  }
+
+  /** 1.4826 × the median absolute residual around the fit: a step's residuals are large, a leak's only noise. */
+  private static double residualSigma(double[] xs, double[] ys, int start, TrendFit fit) {
+    int n = xs.length - start;
+    double[] residuals = new double[n];
+    for (int i = 0; i < n; i++) {
+      residuals[i] = Math.abs(ys[start + i] - fit.at(xs[start + i]));
+    }
+    return 1.4826 * TrendFit.median(residuals, n);
+  }
+
+  /**
+   * {@code slopePerSecond} over {@code [from, to)} in units of its standard error: sigma / sqrt(Σ (x −
+   * x̄)²) is the least-squares slope's error, and Theil–Sen's is only a few per cent larger on
+   * Gaussian noise. It is the error of a slope fitted to all the part's windows together, so it
+   * shrinks as the part gets more of them.
+   */
+  private static double score(double slopePerSecond, double[] xs, int from, int to, double sigma) {
+    if (sigma <= 0) {
+      // Noise-free minima (synthetic input): any rise is certain, none is not.
+      return slopePerSecond > 0 ? Double.POSITIVE_INFINITY : 0.0;
+    }
+    return slopePerSecond * Math.sqrt(sxx(xs, from, to)) / sigma;
+  }
+
+  private double slope(double[] xs, double[] ys, int from, int to) {
+    return TrendFit.theilSen(xs, ys, from, to, scratch).slopePerSecond();
+  }
+
+  /** Σ (x − x̄)² over {@code [from, to)}. */
+  private static double sxx(double[] xs, int from, int to) {
+    double meanX = 0;
+    for (int i = from; i < to; i++) {
+      meanX += xs[i];
+    }
+    meanX /= to - from;
+    double sum = 0;
+    for (int i = from; i < to; i++) {
+      sum += (xs[i] - meanX) * (xs[i] - meanX);
+    }
+    return sum;
   }
 
   /**
@@ -222,25 +313,12 @@ public final class LeakDetector {
     for (int s = 0; s < segments; s++) {
       int from = start + s * n / segments;
       int to = start + (s + 1) * n / segments;
-      double slope = TrendFit.theilSen(xs, ys, from, to).slopePerSecond();
+      double slope = slope(xs, ys, from, to);
       if (slope < SEGMENT_SLOPE_SHARE * overall.slopePerSecond()) {
         return false;
       }
     }
     return true;
-  }
-
-  /**
-   * True when the first and the second half of the span each show an upward trend that noise
-   * alone would rarely give (Mann–Kendall score of that half alone). A single step up lies in one
-   * half at most, so the other half is flat and fails; a leak rises in both. Testing the trend of
-   * all the points of a half uses every pair of windows, which is why it needs far less rise than
-   * asking each part to climb by several sigmas of one window's minimum.
-   */
-  private static boolean eachHalfTrendsOnItsOwn(double[] ys, int start) {
-    int n = ys.length;
-    int middle = start + (n - start) / 2;
-    return TrendFit.kendallZ(ys, start, middle) >= HALF_TREND_Z && TrendFit.kendallZ(ys, middle, n) >= HALF_TREND_Z;
   }
 
   /** The last fit, also while not firing (for the API and tests). */

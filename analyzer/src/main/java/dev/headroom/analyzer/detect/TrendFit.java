@@ -19,62 +19,53 @@ record TrendFit(double slopePerSecond, double intercept) {
 
   /**
    * Fits {@code ys[i]} at {@code xs[i]} seconds for i in [from, to). O(n²) in the points: callers keep n
-   * in the tens (one point per baseline window).
+   * in the low hundreds (one point per baseline window).
    */
   static TrendFit theilSen(double[] xs, double[] ys, int from, int to) {
+    int n = to - from;
+    return theilSen(xs, ys, from, to, new double[Math.max(n, n * (n - 1) / 2)]);
+  }
+
+  /**
+   * The same fit, using {@code scratch} (at least n(n − 1)/2 and n long) for the pairwise slopes
+   * and the intercepts instead of allocating: the leak detector refits every window, per GPU.
+   */
+  static TrendFit theilSen(double[] xs, double[] ys, int from, int to, double[] scratch) {
     int n = to - from;
     if (n < 2) {
       throw new IllegalArgumentException("need at least 2 points, got " + n);
     }
-    double[] slopes = new double[n * (n - 1) / 2];
+    if (scratch.length < Math.max(n, n * (n - 1) / 2)) {
+      throw new IllegalArgumentException("scratch of " + scratch.length + " is too small for " + n + " points");
+    }
     int k = 0;
     for (int i = from; i < to; i++) {
       for (int j = i + 1; j < to; j++) {
         double dx = xs[j] - xs[i];
         if (dx > 0) {
-          slopes[k++] = (ys[j] - ys[i]) / dx;
+          scratch[k++] = (ys[j] - ys[i]) / dx;
         }
       }
     }
     if (k == 0) {
       throw new IllegalArgumentException("all points share one x");
     }
-    double slope = median(slopes, k);
-    double[] intercepts = new double[n];
+    double slope = medianInPlace(scratch, k);
     for (int i = 0; i < n; i++) {
-      intercepts[i] = ys[from + i] - slope * xs[from + i];
+      scratch[i] = ys[from + i] - slope * xs[from + i];
     }
-    return new TrendFit(slope, median(intercepts, n));
+    return new TrendFit(slope, medianInPlace(scratch, n));
   }
 
-  /**
-   * Mann–Kendall trend statistic of {@code ys[from..to)} taken in index (= time) order, as a
-   * standard normal score: S = Σ sign(y_j − y_i) over pairs i &lt; j, divided by its standard
-   * deviation under "no trend" (sqrt(n(n−1)(2n+5)/18)), with the usual continuity correction of 1.
-   * Distribution-free: it needs only that noise is exchangeable, not its size or shape, so skewed
-   * window minima need no sigma estimate. Ties count 0 and the variance is not reduced for them,
-   * which only makes the score smaller (conservative). O(n²) without allocation.
-   */
-  static double kendallZ(double[] ys, int from, int to) {
-    int n = to - from;
-    if (n < 2) {
-      return 0.0;
-    }
-    long s = 0;
-    for (int i = from; i < to; i++) {
-      for (int j = i + 1; j < to; j++) {
-        s += (long) Math.signum(ys[j] - ys[i]);
-      }
-    }
-    double variance = n * (n - 1.0) * (2.0 * n + 5.0) / 18.0;
-    double corrected = s > 0 ? s - 1 : s < 0 ? s + 1 : 0;
-    return corrected / Math.sqrt(variance);
-  }
-
-  static double median(double[] values, int count) {
-    double[] sorted = Arrays.copyOf(values, count);
-    Arrays.sort(sorted);
+  /** Median of {@code values[0, count)}, which it sorts. */
+  static double medianInPlace(double[] values, int count) {
+    Arrays.sort(values, 0, count);
     int mid = count / 2;
-    return count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2.0;
+    return count % 2 == 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2.0;
+  }
+
+  /** Median of {@code values[0, count)}, leaving them as they are. */
+  static double median(double[] values, int count) {
+    return medianInPlace(Arrays.copyOf(values, count), count);
   }
 }

@@ -46,7 +46,44 @@ final class ActivationModel {
         copies += (cb + 1) * width;
       }
     }
+    // litgpt's q, k and v are one fused linear with one LoRA layer: one dropped-out copy at most.
+    if (litgpt() && members.contains(LoraTarget.Q)) {
+      copies = Math.min(copies, (cb + 1) * width);
+    }
     return (keepsShared(members) && !alreadyKept ? cb * width : 0) + copies;
+  }
+
+  private boolean litgpt() {
+    return s.framework() == Framework.LITGPT;
+  }
+
+  /**
+   * litgpt's {@code LoRAQKVLinear.zero_pad}: when LoRA adapts part of the fused q|k|v matrix, the
+   * delta is padded to the full width with {@code index_copy}, whose backward formula
+   * ({@code grad.index_select(dim, index).expand_as(source)}) saves the source: the delta itself.
+   */
+  private long zeroPadDelta() {
+    if (!litgpt() || !s.adapters()) {
+      return 0;
+    }
+    long width = 0;
+    int adaptedParts = 0;
+    for (LoraTarget t : Set.of(LoraTarget.Q, LoraTarget.K, LoraTarget.V)) {
+      if (adapted(t)) {
+        adaptedParts++;
+        width += t == LoraTarget.Q ? a.attentionWidth() : a.kvWidth();
+      }
+    }
+    return adaptedParts == 0 || adaptedParts == 3 ? 0 : cb * width;
+  }
+
+  /**
+   * V reaches the kernel as a view of the fused q|k|v output, so saving it keeps all of that
+   * output: GPT-NeoX in HF, and every MHA model in litgpt (its reshape of the permuted split is a
+   * view unless GQA/MQA first expands K and V, which copies).
+   */
+  private boolean vKeepsFusedQkv() {
+    return a.family().keepsFusedQkvThroughV() || (litgpt() && a.kvHeads() == a.heads());
   }
 
   /** Whether some member's weight gradient needs the shared (undropped) input tensor itself. */
@@ -83,9 +120,10 @@ final class ActivationModel {
     // V repeated to every query head first (HF repeat_kv, litgpt expand: SDPA had no GQA before
     // torch 2.5), so they keep the repeated copies; flash-attn reads the grouped heads directly.
     bytes += cb * (aw + 2 * keptKvWidth());
-    if (f.keepsFusedQkvThroughV()) {
+    if (vKeepsFusedQkv()) {
       bytes += cb * (aw + kvw); // V is a view of the fused q|k|v output: the q and k parts stay too
     }
+    bytes += zeroPadDelta();
     if (s.attention() == Attention.EAGER) {
       if (f.dropout()) {
         bytes += (cb + 1 + cb) * heads * seq; // softmax output, dropout mask, dropout output
@@ -174,7 +212,9 @@ final class ActivationModel {
   long otherPerToken() {
     long h = a.hidden();
     boolean headTrains = a.hasLmHead() && (baseTrainable() || adapted(LoraTarget.LM_HEAD));
-    return cb * h + (headTrains ? cb * h : 0) + (a.family().dropout() ? h : 0);
+    // A quantised head (litgpt) is a bitsandbytes matmul, which keeps its input although frozen.
+    boolean headKeepsInput = headTrains || MemoryPredictor.quantisesHead(a, s);
+    return cb * h + (headKeepsInput ? cb * h : 0) + (a.family().dropout() ? h : 0);
   }
 
   /**
@@ -210,7 +250,9 @@ final class ActivationModel {
     long v = a.vocab();
     return switch (s.loss()) {
       case STANDARD -> 12 * v + (s.loopKeepsOutput() ? 4 * v : 0);
-      case CHUNKED -> 3 * cb * v;
+      // Lightning Fabric converts the model output to the default dtype (fp32): litgpt's chunks
+      // and their log-softmax are fp32, then the chunks and their gradients.
+      case CHUNKED -> litgpt() ? 2 * 4 * v : 3 * cb * v;
       case FUSED -> 0;
     };
   }

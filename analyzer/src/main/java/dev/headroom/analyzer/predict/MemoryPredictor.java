@@ -46,6 +46,15 @@ public final class MemoryPredictor {
     return a.layers() * perLayer + head;
   }
 
+  /**
+   * Whether quantisation stores the untied head compactly too: litgpt's bitsandbytes precision
+   * converts every linear layer (Lightning {@code _convert_layers} without ignored modules); HF,
+   * PEFT, torchtune and fsdp_qlora skip {@code lm_head}.
+   */
+  static boolean quantisesHead(Architecture a, TrainingSetup s) {
+    return s.quant() != Quant.NONE && s.framework() == Framework.LITGPT && a.headParams() > 0;
+  }
+
   /** Weights of the block linears, the ones 4-bit/8-bit quantisation stores compactly. */
   static long blockMatrixParams(Architecture a) {
     long perLayer = 0;
@@ -96,7 +105,7 @@ public final class MemoryPredictor {
     // use_orig_params=True and adapters inside the wrapped block) gives the whole flat parameter a
     // gradient: the frozen block weights get gradients as if they trained (PyTorch FSDP docs).
     boolean fsdp = sh == Sharding.FSDP_FULL || sh == Sharding.FSDP_GRAD_OP;
-    boolean mixedUnits = s.fsdpMixedUnits() && fsdp && s.adapters();
+    boolean mixedUnits = s.mixedFsdpUnits() && fsdp && s.adapters();
     long layerStoredBytes = (long) ((a.layerParams() * (double) cb
         - (s.quant() == Quant.NONE ? 0 : (blockMatrixParams(a) / a.layers()) * (cb - s.quant().bytesPerWeight()))) / tp);
     if (mixedUnits) {
@@ -137,7 +146,10 @@ public final class MemoryPredictor {
       gathered = 2 * layerStoredBytes + rootStoredBytes; // streamed in unit by unit
     }
     long workspace = gpu.hopper() ? c.cublasWorkspaceHopperBytes() : c.cublasWorkspaceBytes();
-    long dequant = s.quant() == Quant.NONE ? 0 : largestBlockMatrix(a) * cb / tp;
+    // bitsandbytes dequantises one weight at a time for the matmul; litgpt's quantised head is the
+    // largest of them (V·h), dequantised for every chunk in the forward and again in backward.
+    long dequantised = Math.max(largestBlockMatrix(a), quantisesHead(a, s) ? a.headParams() : 0);
+    long dequant = s.quant() == Quant.NONE ? 0 : dequantised * cb / tp;
 
     // --- activations (sequence parallelism splits them t ways, Korthikanti et al. Table 2) -----
     ActivationModel act = new ActivationModel(a, s);
@@ -156,7 +168,7 @@ public final class MemoryPredictor {
     boolean gradsPersist = s.gradAccum() > 1;
     // Under no_sync() FSDP skips the reduce-scatter on accumulation micro-steps and keeps each
     // unit's gradient unsharded until the synchronising one (PyTorch FSDP no_sync docs).
-    boolean unshardedAccumulation = gradsPersist && s.accumulateNoSync() && fsdp && !optOff;
+    boolean unshardedAccumulation = gradsPersist && s.noSyncAccumulation() && fsdp && !optOff;
     long persistentGrads = !gradsPersist ? 0 : unshardedAccumulation ? (long) gradsAll : grads;
     // The head's weight gradient is the first large one backward produces. With the optimizer
     // in backward it is also the largest gradient ever alive, plus that parameter's own
@@ -230,7 +242,8 @@ public final class MemoryPredictor {
     long params = a.params();
     long trainable = trainableParams(a, s);
     long frozen = params - trainable;
-    long quantised = s.quant() == Quant.NONE ? 0 : blockMatrixParams(a);
+    long quantised = s.quant() == Quant.NONE ? 0
+        : blockMatrixParams(a) + (quantisesHead(a, s) ? a.headParams() : 0);
     double frozenBytes = quantised * s.quant().bytesPerWeight() + (frozen - quantised) * (double) cb;
     return new ModelStates(
         frozenBytes + trainable * (double) cb,

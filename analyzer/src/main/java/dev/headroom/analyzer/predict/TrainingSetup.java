@@ -30,6 +30,8 @@ import java.util.Set;
  * @param loopKeepsOutput the training loop still references the model output while backward runs
  *     ({@code output = model(...)}, then {@code output.loss.backward()}), so its fp32 logits stay
  *     alive beside the loss's backward buffers (meta-llama/llama-recipes PR #41 measured the fix)
+ * @param framework whose model and training code runs: {@link Framework#LITGPT} adds what litgpt's
+ *     implementation keeps beyond the generic count (see {@link Framework})
  */
 public record TrainingSetup(
     Method method,
@@ -54,7 +56,21 @@ public record TrainingSetup(
     boolean optimizerForeach,
     boolean fsdpMixedUnits,
     boolean accumulateNoSync,
-    boolean loopKeepsOutput) {
+    boolean loopKeepsOutput,
+    Framework framework) {
+
+  /** The setup in the generic (HF-style) framework. */
+  public TrainingSetup(Method method, int loraRank, Set<LoraTarget> loraTargets, double loraDropout,
+      Quant quant, Precision precision, Optimizer optimizer, int microBatch, int seqLen,
+      Checkpointing checkpointing, Attention attention, Loss loss, int gradAccum, int gpus,
+      Sharding sharding, Offload offload, boolean expandableSegments, int tensorParallel,
+      boolean optimizerInBackward, boolean optimizerForeach, boolean fsdpMixedUnits,
+      boolean accumulateNoSync, boolean loopKeepsOutput) {
+    this(method, loraRank, loraTargets, loraDropout, quant, precision, optimizer, microBatch, seqLen,
+        checkpointing, attention, loss, gradAccum, gpus, sharding, offload, expandableSegments,
+        tensorParallel, optimizerInBackward, optimizerForeach, fsdpMixedUnits, accumulateNoSync,
+        loopKeepsOutput, Framework.GENERIC);
+  }
 
   /** The setup with a training loop that releases the model output before backward. */
   public TrainingSetup(Method method, int loraRank, Set<LoraTarget> loraTargets, double loraDropout,
@@ -65,7 +81,8 @@ public record TrainingSetup(
       boolean accumulateNoSync) {
     this(method, loraRank, loraTargets, loraDropout, quant, precision, optimizer, microBatch, seqLen,
         checkpointing, attention, loss, gradAccum, gpus, sharding, offload, expandableSegments,
-        tensorParallel, optimizerInBackward, optimizerForeach, fsdpMixedUnits, accumulateNoSync, false);
+        tensorParallel, optimizerInBackward, optimizerForeach, fsdpMixedUnits, accumulateNoSync, false,
+        Framework.GENERIC);
   }
 
   /** The setup with FSDP units and gradient synchronisation as most frameworks arrange them. */
@@ -90,6 +107,7 @@ public record TrainingSetup(
   }
 
   public TrainingSetup {
+    framework = framework == null ? Framework.GENERIC : framework;
     loraTargets = loraTargets.isEmpty() ? EnumSet.noneOf(LoraTarget.class) : EnumSet.copyOf(loraTargets);
     requirePositive("lora_rank", loraRank);
     requirePositive("micro_batch", microBatch);
@@ -142,6 +160,16 @@ public record TrainingSetup(
     return (long) microBatch * seqLen;
   }
 
+  /** FSDP units mix frozen and trainable parameters: said so, or litgpt's Block wrapping of LoRA. */
+  public boolean mixedFsdpUnits() {
+    return fsdpMixedUnits || (framework == Framework.LITGPT && adapters());
+  }
+
+  /** Accumulation runs under no_sync(): said so, or litgpt's {@code no_backward_sync}. */
+  public boolean noSyncAccumulation() {
+    return accumulateNoSync || framework == Framework.LITGPT;
+  }
+
   public boolean adapters() {
     return method != Method.FULL;
   }
@@ -173,63 +201,63 @@ public record TrainingSetup(
     return new TrainingSetup(m, loraRank, loraTargets, loraDropout, q, precision, optimizer,
         microBatch, seqLen, checkpointing, attention, loss, gradAccum, gpus, sharding, offload,
         expandableSegments, tensorParallel, optimizerInBackward, optimizerForeach, fsdpMixedUnits, accumulateNoSync,
-        loopKeepsOutput);
+        loopKeepsOutput, framework);
   }
 
   public TrainingSetup withPrecision(Precision p) {
     return new TrainingSetup(method, loraRank, loraTargets, loraDropout, quant, p, optimizer,
         microBatch, seqLen, checkpointing, attention, loss, gradAccum, gpus, sharding, offload,
         expandableSegments, tensorParallel, optimizerInBackward, optimizerForeach, fsdpMixedUnits, accumulateNoSync,
-        loopKeepsOutput);
+        loopKeepsOutput, framework);
   }
 
   public TrainingSetup withOptimizer(Optimizer o) {
     return new TrainingSetup(method, loraRank, loraTargets, loraDropout, quant, precision, o,
         microBatch, seqLen, checkpointing, attention, loss, gradAccum, gpus, sharding, offload,
         expandableSegments, tensorParallel, optimizerInBackward, optimizerForeach, fsdpMixedUnits, accumulateNoSync,
-        loopKeepsOutput);
+        loopKeepsOutput, framework);
   }
 
   public TrainingSetup withCheckpointing(Checkpointing c) {
     return new TrainingSetup(method, loraRank, loraTargets, loraDropout, quant, precision,
         optimizer, microBatch, seqLen, c, attention, loss, gradAccum, gpus, sharding, offload,
         expandableSegments, tensorParallel, optimizerInBackward, optimizerForeach, fsdpMixedUnits, accumulateNoSync,
-        loopKeepsOutput);
+        loopKeepsOutput, framework);
   }
 
   public TrainingSetup withBatch(int micro, int accum) {
     return new TrainingSetup(method, loraRank, loraTargets, loraDropout, quant, precision,
         optimizer, micro, seqLen, checkpointing, attention, loss, accum, gpus, sharding, offload,
         expandableSegments, tensorParallel, optimizerInBackward, optimizerForeach, fsdpMixedUnits, accumulateNoSync,
-        loopKeepsOutput);
+        loopKeepsOutput, framework);
   }
 
   public TrainingSetup withSharding(Sharding s) {
     return new TrainingSetup(method, loraRank, loraTargets, loraDropout, quant, precision,
         optimizer, microBatch, seqLen, checkpointing, attention, loss, gradAccum, gpus, s, offload,
         expandableSegments, tensorParallel, optimizerInBackward, optimizerForeach, fsdpMixedUnits, accumulateNoSync,
-        loopKeepsOutput);
+        loopKeepsOutput, framework);
   }
 
   public TrainingSetup withOffload(Offload o) {
     return new TrainingSetup(method, loraRank, loraTargets, loraDropout, quant, precision,
         optimizer, microBatch, seqLen, checkpointing, attention, loss, gradAccum, gpus, sharding, o,
         expandableSegments, tensorParallel, optimizerInBackward, optimizerForeach, fsdpMixedUnits, accumulateNoSync,
-        loopKeepsOutput);
+        loopKeepsOutput, framework);
   }
 
   public TrainingSetup withExpandableSegments(boolean on) {
     return new TrainingSetup(method, loraRank, loraTargets, loraDropout, quant, precision,
         optimizer, microBatch, seqLen, checkpointing, attention, loss, gradAccum, gpus, sharding,
         offload, on, tensorParallel, optimizerInBackward, optimizerForeach, fsdpMixedUnits, accumulateNoSync,
-        loopKeepsOutput);
+        loopKeepsOutput, framework);
   }
 
   public TrainingSetup withOptimizerInBackward(boolean on) {
     return new TrainingSetup(method, loraRank, loraTargets, loraDropout, quant, precision,
         optimizer, microBatch, seqLen, checkpointing, attention, loss, gradAccum, gpus, sharding,
         offload, expandableSegments, tensorParallel, on, optimizerForeach, fsdpMixedUnits, accumulateNoSync,
-        loopKeepsOutput);
+        loopKeepsOutput, framework);
   }
 
   public enum Method implements Labeled {

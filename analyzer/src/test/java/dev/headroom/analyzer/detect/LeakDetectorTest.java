@@ -13,9 +13,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class LeakDetectorTest {
@@ -64,6 +68,77 @@ class LeakDetectorTest {
                 / (trace.leakBytesPerMinute / 60.0)
             - detectedAtSeconds;
     assertThat(leak.condition().values().get("timeToOomSeconds")).isCloseTo(truth, within(0.2 * truth));
+  }
+
+  /** The leak runs from the trace's start, but the detector sees nothing before its warm-up ends. */
+  private static final Duration WARM_UP = DetectorConfig.defaults().leakWarmUp();
+
+  /** Sample noise sigma (MiB), minutes after warm-up by which it must be found, step marks, seed. */
+  static Stream<Arguments> noisyLeaks() {
+    return Stream.of(new long[] {32, 10}, new long[] {128, 30})
+        .flatMap(target -> Stream.of(false, true)
+            .flatMap(marks -> LongStream.rangeClosed(1, 5).mapToObj(seed -> Arguments.of(target[0], target[1], marks, seed))));
+  }
+
+  @ParameterizedTest(name = "sample noise sigma {0} MiB, step marks {2}, seed {3}: found within {1} min")
+  @MethodSource("noisyLeaks")
+  void aTwentyMibPerMinuteLeakInNoisyMemoryIsFoundInTimeWithItsSlopeWithinTwentyPercent(
+      long noiseMib, long withinMinutes, boolean marks, long seed) {
+    TrainingTrace trace = new TrainingTrace();
+    trace.leakBytesPerMinute = 20 * MIB;
+    trace.noiseSigmaBytes = noiseMib * MIB;
+    trace.stepMarks = marks;
+    trace.seed = seed;
+
+    List<FirstFiring> firings = firstFirings(trace, WARM_UP.plusMinutes(withinMinutes));
+
+    assertThat(firings).extracting(f -> f.condition().kind()).containsExactly(AlertKind.LEAK);
+    FirstFiring leak = firings.get(0);
+    double detectedAtSeconds = Duration.between(TrainingTrace.START, leak.at()).toSeconds();
+    assertThat(detectedAtSeconds - WARM_UP.toSeconds()).as("seconds after warm-up").isLessThanOrEqualTo(withinMinutes * 60.0);
+    assertThat(leak.condition().values().get("slopeBytesPerMinute")).isCloseTo(20.0 * MIB, within(0.2 * 20 * MIB));
+    // Still before the first evaluation, so the truth is without the cache it leaves; a slope off by
+    // up to 20 % moves the time to OOM by up to 25 %.
+    double truth =
+        (trace.usableBytes() - (trace.contextBytes + trace.baselineBytes + trace.sawtoothBytes))
+                / (trace.leakBytesPerMinute / 60.0)
+            - detectedAtSeconds;
+    assertThat(leak.condition().values().get("timeToOomSeconds")).isCloseTo(truth, within(0.25 * truth));
+  }
+
+  /** Step marks, sample noise sigma (MiB), seed. */
+  static Stream<Arguments> noisyHealthyRuns() {
+    return Stream.of(new Object[] {false, 128L}, new Object[] {true, 128L}, new Object[] {true, 32L})
+        .flatMap(run -> LongStream.rangeClosed(1, 5).mapToObj(seed -> Arguments.of(run[0], run[1], seed)));
+  }
+
+  @ParameterizedTest(name = "step marks: {0}, sample noise sigma {1} MiB, seed {2}")
+  @MethodSource("noisyHealthyRuns")
+  void twentyFourHoursOfNoisyHealthyTrainingRaiseNothing(boolean marks, long noiseMib, long seed) {
+    TrainingTrace trace = new TrainingTrace();
+    trace.stepMarks = marks;
+    trace.noiseSigmaBytes = noiseMib * MIB;
+    trace.seed = seed;
+
+    assertThat(firstFirings(trace, Duration.ofHours(24))).isEmpty();
+  }
+
+  /** Step (MiB), seed. */
+  static Stream<Arguments> noisySteps() {
+    return LongStream.of(256, 2048, 8192)
+        .boxed()
+        .flatMap(step -> LongStream.rangeClosed(1, 5).mapToObj(seed -> Arguments.of(step, seed)));
+  }
+
+  @ParameterizedTest(name = "step of {0} MiB, seed {1}")
+  @MethodSource("noisySteps")
+  void aOneOffStepUpInNoisyMemoryIsNotALeak(long stepMib, long seed) {
+    TrainingTrace trace = new TrainingTrace();
+    trace.noiseSigmaBytes = 32 * MIB;
+    trace.stepUpBytes = stepMib * MIB;
+    trace.seed = seed;
+
+    assertThat(firstFirings(trace, Duration.ofHours(3))).isEmpty();
   }
 
   @ParameterizedTest(name = "step marks: {0}, sample noise sigma {1} MiB")

@@ -18,7 +18,12 @@ class LeakProbeTest {
           trace.noiseSigmaBytes = sigma * MIB;
           trace.stepMarks = marks;
           trace.seed = seed;
-          GpuDetectors d = new GpuDetectors(DetectorConfig.defaults());
+          DetectorConfig c = DetectorConfig.defaults();
+          c = new DetectorConfig(c.dangerRatio(), c.dangerClearRatio(), c.dangerReports(), c.predictedOomRatio(), c.leakWarmUp(),
+              Duration.ofSeconds(Long.getLong("win", 30L)), c.leakMinFitSpan(), c.leakMaxFitSpan(), c.leakSegments(), c.leakMinSlopeBytesPerMinute(),
+              c.leakMinGrowthBytes(), c.fragmentationRatio(), c.fragmentationGpuRatio(), c.fragmentationSamples(), c.deviationOverFactor(),
+              c.deviationUnderFactor(), c.deviationMinObserved(), c.deadProcessReports(), c.xidQuiet(), c.silentIntervals(), c.defaultReportInterval());
+          GpuDetectors d = new GpuDetectors(c);
           long[] at = {-1};
           double[] slope = {0};
           long[] sec = {0};

@@ -39,6 +39,9 @@ final class TrainingTrace {
   long evalCacheLeftBytes = 1536 * MIB;
   boolean stepMarks;
   long seed = 42;
+  /** A one-off rise of the baseline at {@link #stepUpAt} that stays (0: none). */
+  long stepUpBytes;
+  Duration stepUpAt = Duration.ofMinutes(40);
 
   private static final int SAMPLES_PER_REPORT = 10;
 
@@ -58,6 +61,9 @@ final class TrainingTrace {
     double base = contextBytes + warm * baselineBytes + leakBytesPerMinute * t / 60.0;
     if (t >= evalEvery.toSeconds()) {
       base += evalCacheLeftBytes; // the first evaluation leaves cache behind, once
+    }
+    if (t >= stepUpAt.toSeconds()) {
+      base += stepUpBytes;
     }
     double phase = (t % stepSeconds) / stepSeconds;
     if (inEval(t)) {

@@ -202,4 +202,52 @@ class SetupExtensionsTest {
     RunSpec spec = RunSpec.parse(base + ",\"loop_keeps_output\":true}", "t");
     assertThat(RunSpec.parse(spec.toJson().toString(), "again").setup().loopKeepsOutput()).isTrue();
   }
+
+  /** lit-gpt 8641822 finetune/lora.py defaults: LoRA r8 on q and v, dropout 0.05, bf16-true, chunked loss. */
+  private static Prediction litgptLora(String model, int microBatch, int seqLen, String framework) {
+    return predict("{\"model\":\"" + model + "\",\"method\":\"lora\",\"lora_rank\":8,\"lora_targets\":\"q,v\","
+        + "\"precision\":\"bf16-true\",\"micro_batch\":" + microBatch + ",\"seq_len\":" + seqLen
+        + ",\"loss\":\"chunked\",\"gpu\":\"A100-40GB\",\"framework\":\"" + framework + "\"}");
+  }
+
+  @Test
+  void litgptsCodeReproducesTheSlopesOfItsResourceTable() {
+    // litgpt tutorials/resource-tables.md (A100, lit-gpt 8641822): Max GPU RAM at micro-batch 1
+    // and 2, one padded sample of the longest length each: the per-token slope of allocated memory.
+    record Slope(String model, int seqLen, double gbPerSample) {}
+    for (Slope s : List.of(new Slope("llama-2-7b", 1304, 29.07 - 21.30), new Slope("phi-1.5", 1044, 6.76 - 4.82),
+        new Slope("stablelm-base-alpha-3b", 1034, 12.10 - 9.69))) {
+      double litgpt = (litgptLora(s.model(), 2, s.seqLen(), "litgpt").peakBytes(Metric.ALLOCATED)
+          - litgptLora(s.model(), 1, s.seqLen(), "litgpt").peakBytes(Metric.ALLOCATED)) / 1e9;
+      double generic = (litgptLora(s.model(), 2, s.seqLen(), "generic").peakBytes(Metric.ALLOCATED)
+          - litgptLora(s.model(), 1, s.seqLen(), "generic").peakBytes(Metric.ALLOCATED)) / 1e9;
+      assertThat(litgpt).as(s.model()).isCloseTo(s.gbPerSample(), within(0.03 * s.gbPerSample()));
+      assertThat(Math.abs(generic - s.gbPerSample())).as(s.model()).isGreaterThan(Math.abs(litgpt - s.gbPerSample()));
+    }
+  }
+
+  @Test
+  void litgptQuantisesTheHeadAndWrapsLoraBlocksWithFsdp() {
+    String qlora = "{\"model\":\"llama-2-7b\",\"method\":\"qlora\",\"quant\":\"nf4\",\"precision\":\"bf16-true\","
+        + "\"micro_batch\":2,\"seq_len\":512,\"loss\":\"chunked\"";
+    Prediction generic = predict(qlora + "}");
+    Prediction litgpt = predict(qlora + ",\"framework\":\"litgpt\"}");
+    RunSpec spec = RunSpec.parse(qlora + "}", "t");
+    long head = spec.model().headParams();
+    assertThat(head).isEqualTo(32_000L * 4096); // untied
+    // The head is stored in 4 bits (4.5 with nf4's absmax) instead of 16.
+    double saved = MemoryPredictor.modelStates(spec.model(), spec.setup()).weightsBytes()
+        - MemoryPredictor.modelStates(spec.model(), RunSpec.parse(qlora + ",\"framework\":\"litgpt\"}", "t").setup())
+            .weightsBytes();
+    assertThat(saved).isCloseTo(head * (2 - 4.5 / 8), within(head * 0.01));
+    // ... and dequantised whole for every chunk: in bf16, the largest transient of the step.
+    assertThat(litgpt.breakdown(Metric.ALLOCATED).overheadBytes()
+        - generic.breakdown(Metric.ALLOCATED).overheadBytes()).isEqualTo(2 * (head - 11_008L * 4096));
+    // FSDP: litgpt's Block units hold the adapters, and it accumulates under no_backward_sync.
+    TrainingSetup fsdp = RunSpec.parse(LITGPT_FSDP_LORA + ",\"grad_accum\":32,\"framework\":\"litgpt\"}", "t").setup();
+    assertThat(fsdp.mixedFsdpUnits()).isTrue();
+    assertThat(fsdp.noSyncAccumulation()).isTrue();
+    assertThat(predict(LITGPT_FSDP_LORA + ",\"grad_accum\":32,\"framework\":\"litgpt\"}").peakBytes(Metric.ALLOCATED))
+        .isGreaterThan(predict(LITGPT_FSDP_LORA + ",\"grad_accum\":32}").peakBytes(Metric.ALLOCATED) + (10L << 30));
+  }
 }
