@@ -43,6 +43,26 @@ class TrendFitTest {
   }
 
   @Test
+  void theMedianByQuickselectAgreesWithSortingOnRandomTiedAndOrderedInput() {
+    Random random = new Random(9);
+    for (int trial = 0; trial < 300; trial++) {
+      int count = 1 + random.nextInt(60);
+      double[] values = new double[count];
+      for (int i = 0; i < count; i++) {
+        values[i] = switch (trial % 3) {
+          case 0 -> random.nextGaussian();
+          case 1 -> random.nextInt(4); // many ties
+          default -> i; // already sorted
+        };
+      }
+      double[] sorted = values.clone();
+      java.util.Arrays.sort(sorted);
+      double expected = count % 2 == 1 ? sorted[count / 2] : (sorted[count / 2 - 1] + sorted[count / 2]) / 2;
+      assertThat(TrendFit.medianInPlace(values, count)).as("trial %d", trial).isEqualTo(expected);
+    }
+  }
+
+  @Test
   void aScratchBufferTooSmallForThePairsIsRefusedWithBothSizes() {
     double[] xs = {0, 1, 2, 3, 4};
     assertThatThrownBy(() -> TrendFit.theilSen(xs, xs, 0, 5, new double[9]))
