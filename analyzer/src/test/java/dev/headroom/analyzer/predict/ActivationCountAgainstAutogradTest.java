@@ -1,0 +1,72 @@
+package dev.headroom.analyzer.predict;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The activation model against real autograd: samples/reporters/pytorch/llama_loop_example.py
+ * builds an HF-layout Llama and counts, with {@code saved_tensors_hooks}, the bytes autograd keeps
+ * per layer per token. Runs where a Python with PyTorch is installed (Debian's python3-torch works;
+ * a CPU is enough) and is skipped elsewhere.
+ */
+class ActivationCountAgainstAutogradTest {
+  private static final Path EXAMPLE = Path.of("..", "samples", "reporters", "pytorch", "llama_loop_example.py");
+
+  private static Optional<String> pythonWithTorch() {
+    for (String python : List.of("python3", "/usr/bin/python3")) {
+      try {
+        Process p = new ProcessBuilder(python, "-c", "import torch").redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        if (p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0) {
+          return Optional.of(python);
+        }
+      } catch (IOException e) {
+        // not this one
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return Optional.empty();
+      }
+    }
+    return Optional.empty();
+  }
+
+  @Test
+  void anHfLlamaLayerKeepsWhatTheModelCounts() throws Exception {
+    Optional<String> python = pythonWithTorch();
+    assumeTrue(python.isPresent() && Files.exists(EXAMPLE), "no Python with PyTorch here");
+    List<String> command = new ArrayList<>(List.of(python.get(), EXAMPLE.toString(), "--count-saved", "--eager",
+        "--hidden", "1024", "--heads", "16", "--kv-heads", "4", "--intermediate", "2816", "--vocab", "8000",
+        "--micro-batch", "2", "--seq-len", "128"));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(300, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(out).isZero();
+    JsonNode counted = new ObjectMapper().readTree(out.lines().reduce((a, b) -> b).orElseThrow());
+
+    RunSpec spec = RunSpec.parse("{\"model\":{\"layers\":2,\"hidden\":1024,\"heads\":16,\"kv_heads\":4,"
+        + "\"intermediate\":2816,\"vocab\":8000,\"mlp\":\"swiglu\"},\"method\":\"full\",\"precision\":\"bf16-true\","
+        + "\"micro_batch\":2,\"seq_len\":128,\"attention\":\"eager\"}", "example");
+    long modelled = new ActivationModel(spec.model(), spec.setup()).perLayerPerToken();
+    // Up to PyTorch 2.1, mean() also kept its input (pytorch/pytorch#109876): the fp32 square of
+    // each of the two norms' inputs.
+    String[] version = counted.get("torch").asText().split("[.+a-z]");
+    boolean meanKeepsInput = Integer.parseInt(version[0]) < 2
+        || (Integer.parseInt(version[0]) == 2 && Integer.parseInt(version[1]) < 2);
+    long expected = modelled + (meanKeepsInput ? 2 * 4 * 1024 : 0);
+    // The rest is per-token small change: the causal mask and the fp32 log-sum of the eager path.
+    assertThat(counted.get("saved_bytes_per_layer_per_token").asDouble())
+        .isBetween(expected * 0.99, expected * 1.01);
+  }
+}

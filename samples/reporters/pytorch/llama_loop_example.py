@@ -1,0 +1,218 @@
+"""A Llama-style training loop whose memory headroom predicts, for comparing prediction and measurement.
+
+    python3 llama_loop_example.py                    # train, print the measured peaks as JSON
+    python3 llama_loop_example.py --print-spec > s.json && headroom predict --spec s.json --json
+
+The model is written out here (no transformers needed) in the layout of HF ``LlamaForCausalLM``:
+separate q/k/v/o projections, RMSNorm upcast to fp32, RoPE, K and V repeated to every query head
+before scaled-dot-product attention, a SwiGLU MLP, an untied head, and the loss as HF computes it
+(fp32 logits, shifted, cross-entropy). The loop trains every weight in bf16 with torch AdamW and
+releases the model output before backward, as HF Trainer does. ``--print-spec`` prints the run spec
+that describes exactly this run; the agent receives the same spec through the reporter.
+
+``--count-saved`` runs no optimizer: it counts, with ``torch.autograd.graph.saved_tensors_hooks``,
+the bytes autograd keeps per layer per token (two models, one and two layers deep, subtracted), the
+quantity the predictor's activation model computes. It works on a CPU.
+"""
+
+import argparse
+import json
+import math
+import sys
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+class RMSNorm(nn.Module):
+    def __init__(self, hidden, eps=1e-5):
+        super().__init__()
+        self.weight = nn.Parameter(torch.ones(hidden))
+        self.eps = eps
+
+    def forward(self, x):
+        dtype = x.dtype
+        x = x.to(torch.float32)
+        variance = x.pow(2).mean(-1, keepdim=True)
+        x = x * torch.rsqrt(variance + self.eps)
+        return self.weight * x.to(dtype)
+
+
+def rotate_half(x):
+    x1, x2 = x.chunk(2, dim=-1)
+    return torch.cat((-x2, x1), dim=-1)
+
+
+EAGER = False  # --eager: explicit attention even where scaled_dot_product_attention exists
+
+
+def attention(q, k, v):
+    if hasattr(F, "scaled_dot_product_attention") and not EAGER:
+        return F.scaled_dot_product_attention(q, k, v, is_causal=True)
+    # PyTorch < 2.0: the same result through explicit (eager) attention.
+    scores = (q @ k.transpose(-1, -2)) / math.sqrt(q.size(-1))
+    mask = torch.ones(q.size(-2), k.size(-2), dtype=torch.bool, device=q.device).triu(1)
+    return torch.softmax(scores.masked_fill(mask, float("-inf")).float(), dim=-1).to(q.dtype) @ v
+
+
+class Block(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.c = c
+        d = c["hidden"] // c["heads"]
+        self.input_norm = RMSNorm(c["hidden"])
+        self.q_proj = nn.Linear(c["hidden"], c["heads"] * d, bias=False)
+        self.k_proj = nn.Linear(c["hidden"], c["kv_heads"] * d, bias=False)
+        self.v_proj = nn.Linear(c["hidden"], c["kv_heads"] * d, bias=False)
+        self.o_proj = nn.Linear(c["heads"] * d, c["hidden"], bias=False)
+        self.post_norm = RMSNorm(c["hidden"])
+        self.gate_proj = nn.Linear(c["hidden"], c["intermediate"], bias=False)
+        self.up_proj = nn.Linear(c["hidden"], c["intermediate"], bias=False)
+        self.down_proj = nn.Linear(c["intermediate"], c["hidden"], bias=False)
+
+    def forward(self, x, cos, sin):
+        b, s, _ = x.shape
+        heads, kv_heads = self.c["heads"], self.c["kv_heads"]
+        d = self.c["hidden"] // heads
+        h = self.input_norm(x)
+        q = self.q_proj(h).view(b, s, heads, d).transpose(1, 2)
+        k = self.k_proj(h).view(b, s, kv_heads, d).transpose(1, 2)
+        v = self.v_proj(h).view(b, s, kv_heads, d).transpose(1, 2)
+        q = (q * cos) + (rotate_half(q) * sin)
+        k = (k * cos) + (rotate_half(k) * sin)
+        # HF repeat_kv: expand + reshape, a copy of K and V per query head.
+        n_rep = heads // kv_heads
+        k = k[:, :, None].expand(b, kv_heads, n_rep, s, d).reshape(b, heads, s, d)
+        v = v[:, :, None].expand(b, kv_heads, n_rep, s, d).reshape(b, heads, s, d)
+        y = attention(q, k, v).transpose(1, 2).contiguous().view(b, s, heads * d)
+        x = x + self.o_proj(y)
+        h = self.post_norm(x)
+        return x + self.down_proj(F.silu(self.gate_proj(h)) * self.up_proj(h))
+
+
+class Llama(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.c = c
+        self.embed = nn.Embedding(c["vocab"], c["hidden"])
+        self.blocks = nn.ModuleList(Block(c) for _ in range(c["layers"]))
+        self.norm = RMSNorm(c["hidden"])
+        self.lm_head = nn.Linear(c["hidden"], c["vocab"], bias=False)
+
+    def forward(self, ids):
+        d = self.c["hidden"] // self.c["heads"]
+        s = ids.size(1)
+        inv = 1.0 / (10000 ** (torch.arange(0, d, 2, device=ids.device).float() / d))
+        freqs = torch.outer(torch.arange(s, device=ids.device).float(), inv)
+        emb = torch.cat((freqs, freqs), dim=-1)
+        x = self.embed(ids)
+        cos, sin = emb.cos().to(x.dtype), emb.sin().to(x.dtype)
+        for block in self.blocks:
+            x = block(x, cos, sin)
+        return self.lm_head(self.norm(x))
+
+
+def loss_of(model, ids):
+    logits = model(ids).float()
+    shift = logits[..., :-1, :].contiguous()
+    return F.cross_entropy(shift.view(-1, shift.size(-1)), ids[..., 1:].reshape(-1))
+
+
+def spec_of(c, micro_batch, seq_len, gpu=None):
+    spec = {"model": {k: c[k] for k in ("layers", "hidden", "heads", "kv_heads", "intermediate", "vocab")},
+            "method": "full", "precision": "bf16-true", "optimizer": "adamw", "micro_batch": micro_batch,
+            "seq_len": seq_len, "grad_ckpt": "none", "attention": "sdpa", "loss": "standard"}
+    spec["model"]["mlp"] = "swiglu"
+    if gpu is not None:
+        spec["gpu"] = gpu
+    return spec
+
+
+def count_saved(c, micro_batch, seq_len):
+    """Bytes autograd keeps per layer per token: a two-layer model less a one-layer one."""
+    def saved(layers):
+        torch.manual_seed(0)
+        model = Llama(dict(c, layers=layers)).to(torch.bfloat16)
+        params = {p.data_ptr() for p in model.parameters()}
+        seen = {}
+
+        def pack(t):
+            storage = t.untyped_storage() if hasattr(t, "untyped_storage") else t.storage()
+            if storage.data_ptr() not in params:
+                seen[storage.data_ptr()] = storage.nbytes()
+            return t
+
+        ids = torch.randint(0, c["vocab"], (micro_batch, seq_len))
+        with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
+            model(ids)
+        return sum(seen.values())
+
+    tokens = micro_batch * seq_len
+    return (saved(2) - saved(1)) / tokens
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--layers", type=int, default=16)
+    parser.add_argument("--hidden", type=int, default=2048)
+    parser.add_argument("--heads", type=int, default=16)
+    parser.add_argument("--kv-heads", type=int, default=4)
+    parser.add_argument("--intermediate", type=int, default=5632)
+    parser.add_argument("--vocab", type=int, default=32000)
+    parser.add_argument("--micro-batch", type=int, default=4)
+    parser.add_argument("--seq-len", type=int, default=1024)
+    parser.add_argument("--steps", type=int, default=5)
+    parser.add_argument("--print-spec", action="store_true", help="print the run spec of this run and exit")
+    parser.add_argument("--count-saved", action="store_true", help="print bytes kept per layer per token and exit")
+    parser.add_argument("--report", action="store_true", help="also report to a headroom agent (HEADROOM_AGENT_URL)")
+    parser.add_argument("--eager", action="store_true",
+                        help="explicit attention (softmax kept) instead of scaled_dot_product_attention")
+    a = parser.parse_args(argv)
+    global EAGER
+    EAGER = a.eager
+    c = {"layers": a.layers, "hidden": a.hidden, "heads": a.heads, "kv_heads": a.kv_heads,
+         "intermediate": a.intermediate, "vocab": a.vocab}
+    if a.hidden % a.heads or a.heads % a.kv_heads:
+        parser.error("--hidden must be a multiple of --heads, and --heads of --kv-heads")
+    cuda = torch.cuda.is_available()
+    gpu = int(torch.cuda.get_device_properties(0).total_memory) if cuda else None
+    spec = spec_of(c, a.micro_batch, a.seq_len, gpu)
+    if a.eager or not hasattr(F, "scaled_dot_product_attention"):
+        spec["attention"] = "eager"
+    if a.print_spec:
+        print(json.dumps(spec))
+        return 0
+    if a.count_saved:
+        print(json.dumps({"saved_bytes_per_layer_per_token": count_saved(c, a.micro_batch, a.seq_len),
+                          "torch": torch.__version__}))
+        return 0
+    if not cuda:
+        print("no CUDA device: nothing to measure (--count-saved works on a CPU)", file=sys.stderr)
+        return 2
+    reporter = None
+    if a.report:
+        from headroom_reporter import HeadroomReporter
+        reporter = HeadroomReporter(run_id="llama-loop-example", spec=spec, interval_seconds=0.5)
+        reporter.start()
+    model = Llama(c).to("cuda", torch.bfloat16)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-5)
+    torch.cuda.reset_peak_memory_stats()
+    for step in range(a.steps):
+        if reporter:
+            reporter.step(step)
+        ids = torch.randint(0, a.vocab, (a.micro_batch, a.seq_len), device="cuda")
+        loss_of(model, ids).backward()  # the output is released before backward, as in HF Trainer
+        optimizer.step()
+        optimizer.zero_grad(set_to_none=True)
+    torch.cuda.synchronize()
+    if reporter:
+        reporter.stop()
+    print(json.dumps({"allocated_bytes": torch.cuda.max_memory_allocated(),
+                      "reserved_bytes": torch.cuda.max_memory_reserved(), "torch": torch.__version__,
+                      "spec": spec}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
