@@ -1,9 +1,5 @@
 package dev.headroom.analyzer.predict;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -41,14 +37,7 @@ public final class CalibrationExclusions {
 
   /** The list shipped with the calibration cases. */
   public static CalibrationExclusions bundled() {
-    try (InputStream in = CalibrationExclusions.class.getResourceAsStream(BUNDLED)) {
-      if (in == null) {
-        throw new IllegalStateException("calibration exclusions missing from the jar: " + BUNDLED);
-      }
-      return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "exclusions.csv");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return parse(CsvTable.bundledText(BUNDLED), "exclusions.csv");
   }
 
   /** No exclusions (a user's own cases file). */
@@ -59,18 +48,11 @@ public final class CalibrationExclusions {
   /** @throws SpecException naming the file and line of a bad row */
   public static CalibrationExclusions parse(String text, String where) {
     CsvTable table = CsvTable.parse(text, where);
-    for (String column : new String[] {"id", "reason", "why"}) {
-      if (table.column(column) < 0) {
-        throw new SpecException(where + ":1: missing column " + column);
-      }
-    }
+    table.requireColumns(where, "id", "reason", "why");
     Map<String, Exclusion> byId = new LinkedHashMap<>();
     for (CsvTable.Row row : table.rows()) {
       String at = where + ":" + row.line();
-      if (row.fields().size() != table.header().size()) {
-        throw new SpecException(at + ": has " + row.fields().size() + " fields, the header has "
-            + table.header().size());
-      }
+      table.requireWhole(row, at);
       String id = row.fields().get(table.column("id")).strip();
       Reason reason = Labeled.parse(Reason.values(), row.fields().get(table.column("reason")).strip(), "reason", at);
       String why = row.fields().get(table.column("why")).strip();

@@ -1,9 +1,5 @@
 package dev.headroom.analyzer.predict;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,14 +30,7 @@ public final class CalibrationFacts {
 
   /** The facts shipped with the calibration cases. */
   public static CalibrationFacts bundled() {
-    try (InputStream in = CalibrationFacts.class.getResourceAsStream(BUNDLED)) {
-      if (in == null) {
-        throw new IllegalStateException("calibration setup facts missing from the jar: " + BUNDLED);
-      }
-      return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "setup-facts.csv");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return parse(CsvTable.bundledText(BUNDLED), "setup-facts.csv");
   }
 
   public static CalibrationFacts none() {
@@ -51,18 +40,11 @@ public final class CalibrationFacts {
   /** @throws SpecException naming the file and line of a bad row */
   public static CalibrationFacts parse(String text, String where) {
     CsvTable table = CsvTable.parse(text, where);
-    for (String column : new String[] {"id", "column", "value", "from"}) {
-      if (table.column(column) < 0) {
-        throw new SpecException(where + ":1: missing column " + column);
-      }
-    }
+    table.requireColumns(where, "id", "column", "value", "from");
     Map<String, Map<String, String>> byId = new LinkedHashMap<>();
     for (CsvTable.Row row : table.rows()) {
       String at = where + ":" + row.line();
-      if (row.fields().size() != table.header().size()) {
-        throw new SpecException(at + ": has " + row.fields().size() + " fields, the header has "
-            + table.header().size());
-      }
+      table.requireWhole(row, at);
       String id = row.fields().get(table.column("id")).strip();
       String column = row.fields().get(table.column("column")).strip();
       String value = row.fields().get(table.column("value")).strip();

@@ -2,9 +2,6 @@ package dev.headroom.analyzer.predict;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -50,14 +47,7 @@ public final class CasesFile {
 
   /** The calibration cases bundled in the jar. */
   public static List<PredictionCase> calibration() {
-    try (InputStream in = CasesFile.class.getResourceAsStream(CALIBRATION)) {
-      if (in == null) {
-        throw new IllegalStateException("calibration cases missing from the jar: " + CALIBRATION);
-      }
-      return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "memory-cases-calibration.csv");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return parse(CsvTable.bundledText(CALIBRATION), "memory-cases-calibration.csv");
   }
 
   /**
@@ -75,15 +65,7 @@ public final class CasesFile {
    * the rows' own notes state; see {@link CalibrationFacts}).
    */
   public static List<PredictionCase> calibrationDescribed() {
-    try (InputStream in = CasesFile.class.getResourceAsStream(CALIBRATION)) {
-      if (in == null) {
-        throw new IllegalStateException("calibration cases missing from the jar: " + CALIBRATION);
-      }
-      return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "memory-cases-calibration.csv",
-          CalibrationFacts.bundled());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return parse(CsvTable.bundledText(CALIBRATION), "memory-cases-calibration.csv", CalibrationFacts.bundled());
   }
 
   /** As {@link #parse(String, String)}, with each row's facts taking the place of its empty columns. */

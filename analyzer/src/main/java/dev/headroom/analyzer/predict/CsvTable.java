@@ -1,5 +1,9 @@
 package dev.headroom.analyzer.predict;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,6 +15,34 @@ public record CsvTable(List<String> header, List<Row> rows) {
 
   /** One record and the 1-based line it starts on. */
   public record Row(int line, List<String> fields) {}
+
+  /** A table shipped in the jar beside the predictor (the calibration files); absent is a build bug. */
+  static String bundledText(String resource) {
+    try (InputStream in = CsvTable.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException("missing from the jar: " + resource);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** @throws SpecException naming the file and the first column it lacks */
+  void requireColumns(String where, String... columns) {
+    for (String column : columns) {
+      if (column(column) < 0) {
+        throw new SpecException(where + ":1: missing column " + column);
+      }
+    }
+  }
+
+  /** @throws SpecException when a record has another number of fields than the header */
+  void requireWhole(Row row, String at) {
+    if (row.fields().size() != header.size()) {
+      throw new SpecException(at + ": has " + row.fields().size() + " fields, the header has " + header.size());
+    }
+  }
 
   public static CsvTable parse(String text, String where) {
     List<Row> records = new ArrayList<>();
