@@ -3,31 +3,32 @@
     headroom agent --simulate ../../scenarios/single-h100.yaml &   # or a real agent on a GPU node
     python3 train_loop_example.py
 
-Without an agent the loop runs exactly the same; the reporter warns once and stays quiet.
+The model is the small HF-layout Llama of llama_loop_example.py, so the run spec the reporter
+declares describes the run truly and the collector's predicted peak can be set against what the
+agent sees. Without an agent the loop runs exactly the same; the reporter warns once and stays quiet.
 """
 
 import torch
-import torch.nn as nn
 
-from headroom_reporter import HeadroomReporter, run_spec_from
+from headroom_reporter import HeadroomReporter
+from llama_loop_example import Llama, loss_of, spec_of
 
 
 def main():
-    device = "cuda" if torch.cuda.is_available() else "cpu"
-    model = nn.Sequential(nn.Linear(4096, 16384), nn.GELU(), nn.Linear(16384, 4096)).to(device)
+    cuda = torch.cuda.is_available()
+    device = "cuda" if cuda else "cpu"
+    config = {"layers": 4, "hidden": 1024, "heads": 16, "kv_heads": 4, "intermediate": 2816, "vocab": 32000}
+    micro_batch, seq_len = 4, 512
+    model = Llama(config).to(device, torch.bfloat16 if cuda else torch.float32)
     optimizer = torch.optim.AdamW(model.parameters(), lr=1e-4)
-    micro_batch, seq_len = 8, 512
+    gpu = int(torch.cuda.get_device_properties(0).total_memory) if cuda else None
+    spec = spec_of(config, micro_batch, seq_len, gpu)
 
-    # An inline architecture the predictor understands (docs/predictor.md); a preset name works too.
-    spec = run_spec_from(
-        {"layers": 1, "hidden": 4096, "heads": 32, "intermediate": 16384, "vocab": 32000, "mlp": "gelu"},
-        seq_len=seq_len, micro_batch=micro_batch, precision="fp32", optimizer="adamw")
-
-    with HeadroomReporter(run_id="mlp-example", spec=spec, interval_seconds=0.5) as reporter:
+    with HeadroomReporter(run_id="llama-example", spec=spec, interval_seconds=0.5) as reporter:
         for step in range(200):
             reporter.step(step)
-            x = torch.randn(micro_batch, seq_len, 4096, device=device)
-            loss = model(x).pow(2).mean()
+            ids = torch.randint(0, config["vocab"], (micro_batch, seq_len), device=device)
+            loss = loss_of(model, ids)
             loss.backward()
             optimizer.step()
             optimizer.zero_grad(set_to_none=True)
