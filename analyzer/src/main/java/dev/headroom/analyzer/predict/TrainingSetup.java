@@ -59,51 +59,18 @@ public record TrainingSetup(
     boolean loopKeepsOutput,
     Framework framework) {
 
-  /** The setup in the generic (HF-style) framework. */
-  public TrainingSetup(Method method, int loraRank, Set<LoraTarget> loraTargets, double loraDropout,
-      Quant quant, Precision precision, Optimizer optimizer, int microBatch, int seqLen,
-      Checkpointing checkpointing, Attention attention, Loss loss, int gradAccum, int gpus,
-      Sharding sharding, Offload offload, boolean expandableSegments, int tensorParallel,
-      boolean optimizerInBackward, boolean optimizerForeach, boolean fsdpMixedUnits,
-      boolean accumulateNoSync, boolean loopKeepsOutput) {
-    this(method, loraRank, loraTargets, loraDropout, quant, precision, optimizer, microBatch, seqLen,
-        checkpointing, attention, loss, gradAccum, gpus, sharding, offload, expandableSegments,
-        tensorParallel, optimizerInBackward, optimizerForeach, fsdpMixedUnits, accumulateNoSync,
-        loopKeepsOutput, Framework.GENERIC);
-  }
-
-  /** The setup with a training loop that releases the model output before backward. */
-  public TrainingSetup(Method method, int loraRank, Set<LoraTarget> loraTargets, double loraDropout,
-      Quant quant, Precision precision, Optimizer optimizer, int microBatch, int seqLen,
-      Checkpointing checkpointing, Attention attention, Loss loss, int gradAccum, int gpus,
-      Sharding sharding, Offload offload, boolean expandableSegments, int tensorParallel,
-      boolean optimizerInBackward, boolean optimizerForeach, boolean fsdpMixedUnits,
-      boolean accumulateNoSync) {
-    this(method, loraRank, loraTargets, loraDropout, quant, precision, optimizer, microBatch, seqLen,
-        checkpointing, attention, loss, gradAccum, gpus, sharding, offload, expandableSegments,
-        tensorParallel, optimizerInBackward, optimizerForeach, fsdpMixedUnits, accumulateNoSync, false,
-        Framework.GENERIC);
-  }
-
-  /** The setup with FSDP units and gradient synchronisation as most frameworks arrange them. */
-  public TrainingSetup(Method method, int loraRank, Set<LoraTarget> loraTargets, double loraDropout,
-      Quant quant, Precision precision, Optimizer optimizer, int microBatch, int seqLen,
-      Checkpointing checkpointing, Attention attention, Loss loss, int gradAccum, int gpus,
-      Sharding sharding, Offload offload, boolean expandableSegments, int tensorParallel,
-      boolean optimizerInBackward, boolean optimizerForeach) {
-    this(method, loraRank, loraTargets, loraDropout, quant, precision, optimizer, microBatch, seqLen,
-        checkpointing, attention, loss, gradAccum, gpus, sharding, offload, expandableSegments,
-        tensorParallel, optimizerInBackward, optimizerForeach, false, false, false);
-  }
-
-  /** The setup without tensor parallelism, optimizer-in-backward or a non-default optimizer step. */
+  /**
+   * The setup with every extension at its default: no tensor parallelism, the step after backward
+   * with foreach temporaries, FSDP units and accumulation as most frameworks arrange them, the
+   * output released before backward, generic code.
+   */
   public TrainingSetup(Method method, int loraRank, Set<LoraTarget> loraTargets, double loraDropout,
       Quant quant, Precision precision, Optimizer optimizer, int microBatch, int seqLen,
       Checkpointing checkpointing, Attention attention, Loss loss, int gradAccum, int gpus,
       Sharding sharding, Offload offload, boolean expandableSegments) {
     this(method, loraRank, loraTargets, loraDropout, quant, precision, optimizer, microBatch, seqLen,
         checkpointing, attention, loss, gradAccum, gpus, sharding, offload, expandableSegments, 1,
-        false, true);
+        false, true, false, false, false, Framework.GENERIC);
   }
 
   public TrainingSetup {
