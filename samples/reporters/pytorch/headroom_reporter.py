@@ -133,6 +133,45 @@ def _fsdp_keys(training_args, grad_accum):
     return keys
 
 
+def _installed_version(distribution):
+    """The installed version of a distribution, or None; reads its metadata without importing it."""
+    try:
+        from importlib import metadata
+        return metadata.version(distribution)
+    except Exception:  # noqa: BLE001 - not installed, or metadata unreadable
+        return None
+
+
+def _release(version):
+    """The leading numeric release of a version string: "0.43.2.dev0" -> (0, 43, 2)."""
+    parts = []
+    for piece in version.split("."):
+        digits = ""
+        for ch in piece:
+            if not ch.isdigit():
+                break
+            digits += ch
+        if not digits:
+            break
+        parts.append(int(digits))
+        if len(digits) != len(piece):
+            break
+    return tuple(parts)
+
+
+def _bnb_4bit_keeps_input():
+    """Whether the installed bitsandbytes' 4-bit matmul keeps its input for backward.
+
+    Before 0.43.2 ``MatMul4Bit`` stored its input on the autograd context although the quantised
+    weight is frozen (bitsandbytes PR #1270 removed it). None when bitsandbytes is not installed.
+    """
+    version = _installed_version("bitsandbytes")
+    if not version:
+        return None
+    release = _release(version)
+    return release < (0, 43, 2) if release else None
+
+
 def run_spec_from(model=None, training_args=None, seq_len=None, **overrides):
     """A run spec for the predictor (docs/predictor.md) from what the training script has.
 
@@ -172,6 +211,9 @@ def run_spec_from(model=None, training_args=None, seq_len=None, **overrides):
             if _get(quant, "load_in_4bit"):
                 spec["method"] = "qlora" if peft is not None else spec.get("method", "full")
                 spec["quant"] = "nf4-dq" if _get(quant, "bnb_4bit_use_double_quant") else "nf4"
+                keeps = _bnb_4bit_keeps_input()
+                if keeps is not None:
+                    spec["quant_keeps_input"] = keeps
             elif _get(quant, "load_in_8bit"):
                 spec["quant"] = "int8"
         attention = _get(config, "_attn_implementation")

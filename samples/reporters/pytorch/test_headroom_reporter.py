@@ -263,6 +263,27 @@ class RunSpecTest(unittest.TestCase):
         })
         json.dumps(spec)
 
+    def test_the_installed_bitsandbytes_says_whether_4bit_matmuls_keep_their_input(self):
+        config = {"model_type": "llama", "hidden_size": 4096,
+                  "quantization_config": {"load_in_4bit": True, "bnb_4bit_use_double_quant": True}}
+        model = types.SimpleNamespace(config=config, peft_config={"default": types.SimpleNamespace(r=8)})
+        original = headroom_reporter._installed_version
+        try:
+            for version, keeps in (("0.41.1", True), ("0.43.1", True), ("0.43.2", False),
+                                   ("0.43.2.dev0", False), ("0.45.0", False), ("1.0", False)):
+                headroom_reporter._installed_version = lambda name, v=version: v
+                spec = headroom_reporter.run_spec_from(model, gpu="RTX-4090")
+                self.assertIs(spec["quant_keeps_input"], keeps, version)
+            headroom_reporter._installed_version = lambda name: None
+            self.assertNotIn("quant_keeps_input", headroom_reporter.run_spec_from(model, gpu="RTX-4090"))
+            # An 8-bit model keeps its inputs in every bitsandbytes: nothing to declare.
+            headroom_reporter._installed_version = lambda name: "0.45.0"
+            eight = {"model_type": "llama", "quantization_config": {"load_in_8bit": True}}
+            self.assertNotIn("quant_keeps_input",
+                             headroom_reporter.run_spec_from(types.SimpleNamespace(config=eight), gpu="L4"))
+        finally:
+            headroom_reporter._installed_version = original
+
     def test_trainer_fsdp_with_accumulation_declares_no_sync_accumulation(self):
         args = types.SimpleNamespace(per_device_train_batch_size=1, gradient_accumulation_steps=4, bf16=True,
                                      fp16=False, gradient_checkpointing=False, optim="adamw_torch", world_size=8,

@@ -179,6 +179,12 @@ final class PredictCommand implements Runnable {
           + "model(...); output.loss.backward()): its fp32 logits stay alive (default: false).")
   Boolean loopKeepsOutput;
 
+  @Option(names = "--quant-keeps-input", arity = "0..1", paramLabel = "BOOL",
+      description = "A quantised (frozen) linear keeps its input for backward: bitsandbytes 4-bit before "
+          + "0.43.2 and its 8-bit matmul in every version. false for bitsandbytes >= 0.43.2 4-bit and torchao "
+          + "NF4 (torchtune); the PyTorch reporter sets it from the installed library (default: true).")
+  Boolean quantKeepsInput;
+
   @Option(names = "--framework", paramLabel = "F",
       description = "Whose training code runs: generic (HF transformers/PEFT-like; torchtune and torchtitan "
           + "match it closely) | litgpt (fused q|k|v with its LoRA padding, fp32 chunked logits, a quantised "
@@ -350,6 +356,9 @@ final class PredictCommand implements Runnable {
     }
     if (loopKeepsOutput != null) {
       node.put("loop_keeps_output", loopKeepsOutput);
+    }
+    if (quantKeepsInput != null) {
+      node.put("quant_keeps_input", quantKeepsInput);
     }
     putIf(node, "framework", framework);
     try {
@@ -537,6 +546,9 @@ final class PredictCommand implements Runnable {
       }
       if (s.loopKeepsOutput()) {
         extras.add("loop keeps the output");
+      }
+      if (s.quant() != TrainingSetup.Quant.NONE && !s.quantKeepsInput()) {
+        extras.add("quantised matmuls keep no input");
       }
       if (s.expandableSegments()) {
         extras.add("expandable segments");

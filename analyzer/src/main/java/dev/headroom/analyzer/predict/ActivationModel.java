@@ -53,6 +53,11 @@ final class ActivationModel {
     return (keepsShared(members) && !alreadyKept ? cb * width : 0) + copies;
   }
 
+  /** Frozen quantised linears keep their inputs (bitsandbytes before 0.43.2, its 8-bit matmul). */
+  private boolean quantKeepsInput() {
+    return s.quant() != TrainingSetup.Quant.NONE && s.quantKeepsInput();
+  }
+
   private boolean litgpt() {
     return s.framework() == Framework.LITGPT;
   }
@@ -88,9 +93,9 @@ final class ActivationModel {
 
   /** Whether some member's weight gradient needs the shared (undropped) input tensor itself. */
   private boolean keepsShared(Set<LoraTarget> members) {
-    // A bitsandbytes 4/8-bit linear keeps its input whenever the input needs a gradient
-    // (MatMul4Bit.forward: ctx.tensors = (A, B)), although the weight is frozen.
-    if (baseTrainable() || s.quant() != TrainingSetup.Quant.NONE) {
+    // A bitsandbytes 4/8-bit linear before 0.43.2 keeps its input whenever the input needs a
+    // gradient (MatMul4Bit.forward: ctx.tensors = (A, B)), although the weight is frozen.
+    if (baseTrainable() || quantKeepsInput()) {
       return true;
     }
     for (LoraTarget t : members) {
@@ -213,7 +218,7 @@ final class ActivationModel {
     long h = a.hidden();
     boolean headTrains = a.hasLmHead() && (baseTrainable() || adapted(LoraTarget.LM_HEAD));
     // A quantised head (litgpt) is a bitsandbytes matmul, which keeps its input although frozen.
-    boolean headKeepsInput = headTrains || MemoryPredictor.quantisesHead(a, s);
+    boolean headKeepsInput = headTrains || (MemoryPredictor.quantisesHead(a, s) && s.quantKeepsInput());
     return cb * h + (headKeepsInput ? cb * h : 0) + (a.family().dropout() ? h : 0);
   }
 

@@ -15,7 +15,8 @@ import java.util.OptionalDouble;
  * one run per row, architecture columns, training-setup columns and the {@code metric} to
  * predict. {@code gpu_capacity_gib} (or {@code gpu}) and the setup columns {@code grad_accum},
  * {@code tensor_parallel}, {@code optimizer_in_backward}, {@code optimizer_foreach},
- * {@code fsdp_mixed_units}, {@code accumulate_no_sync}, {@code loop_keeps_output}, {@code framework} are optional; {@code peak_gib} is the measured value (kept for
+ * {@code fsdp_mixed_units}, {@code accumulate_no_sync}, {@code loop_keeps_output}, {@code quant_keeps_input},
+ * {@code framework} are optional; {@code peak_gib} is the measured value (kept for
  * the bench), {@code notes}, {@code source}, {@code confidence} are ignored.
  */
 public final class CasesFile {
@@ -30,7 +31,7 @@ public final class CasesFile {
   private static final List<String> SETUP = List.of("method", "lora_rank", "lora_targets", "quant",
       "precision", "optimizer", "micro_batch", "seq_len", "grad_ckpt", "gpus", "sharding", "offload",
       "attention", "loss", "grad_accum", "tensor_parallel", "optimizer_in_backward", "optimizer_foreach",
-      "fsdp_mixed_units", "accumulate_no_sync", "loop_keeps_output", "framework");
+      "fsdp_mixed_units", "accumulate_no_sync", "loop_keeps_output", "quant_keeps_input", "framework");
   private static final String CALIBRATION = "/dev/headroom/analyzer/predict/calibration/memory-cases-calibration.csv";
 
   private CasesFile() {}
@@ -139,7 +140,7 @@ public final class CasesFile {
           case "lora_rank", "micro_batch", "seq_len", "gpus", "grad_accum", "tensor_parallel" ->
               spec.put(key, parseLong(value));
           case "optimizer_in_backward", "optimizer_foreach", "fsdp_mixed_units", "accumulate_no_sync",
-              "loop_keeps_output" -> spec.put(key, parseBool(value));
+              "loop_keeps_output", "quant_keeps_input" -> spec.put(key, parseBool(value));
           default -> spec.put(key, value);
         }
       }

@@ -99,7 +99,7 @@ public final class FitLadder {
                 q.precision(), q.optimizer(), q.microBatch(), q.seqLen(), q.checkpointing(),
                 q.attention(), q.loss(), q.gradAccum(), q.gpus(), q.sharding(), q.offload(),
                 q.expandableSegments(), q.tensorParallel(), q.optimizerInBackward(), q.optimizerForeach(),
-                q.fsdpMixedUnits(), q.accumulateNoSync(), q.loopKeepsOutput(), q.framework());
+                q.fsdpMixedUnits(), q.accumulateNoSync(), q.loopKeepsOutput(), q.quantKeepsInput(), q.framework());
           }
           return spec.withSetup(q);
         }));

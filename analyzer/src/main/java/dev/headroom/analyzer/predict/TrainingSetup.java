@@ -30,6 +30,11 @@ import java.util.Set;
  * @param loopKeepsOutput the training loop still references the model output while backward runs
  *     ({@code output = model(...)}, then {@code output.loss.backward()}), so its fp32 logits stay
  *     alive beside the loss's backward buffers (meta-llama/llama-recipes PR #41 measured the fix)
+ * @param quantKeepsInput a 4-bit or 8-bit matmul keeps its input for backward although its weight is
+ *     frozen: bitsandbytes before 0.43.2 stored it on the autograd context ({@code MatMul4Bit}:
+ *     {@code ctx.tensors = (A, B)}, removed by bitsandbytes PR #1270, July 2024) and its 8-bit
+ *     {@code MatMul8bitLt} still does; false for bitsandbytes 4-bit from 0.43.2 on and for
+ *     torchao's NF4 ({@code LinearNF4} saves only the weight), which torchtune uses
  * @param framework whose model and training code runs: {@link Framework#LITGPT} adds what litgpt's
  *     implementation keeps beyond the generic count (see {@link Framework})
  */
@@ -57,12 +62,14 @@ public record TrainingSetup(
     boolean fsdpMixedUnits,
     boolean accumulateNoSync,
     boolean loopKeepsOutput,
+    boolean quantKeepsInput,
     Framework framework) {
 
   /**
    * The setup with every extension at its default: no tensor parallelism, the step after backward
    * with foreach temporaries, FSDP units and accumulation as most frameworks arrange them, the
-   * output released before backward, generic code.
+   * output released before backward, a quantised matmul that keeps its input (the larger, and the
+   * published measurements' bitsandbytes), generic code.
    */
   public TrainingSetup(Method method, int loraRank, Set<LoraTarget> loraTargets, double loraDropout,
       Quant quant, Precision precision, Optimizer optimizer, int microBatch, int seqLen,
@@ -70,7 +77,7 @@ public record TrainingSetup(
       Sharding sharding, Offload offload, boolean expandableSegments) {
     this(method, loraRank, loraTargets, loraDropout, quant, precision, optimizer, microBatch, seqLen,
         checkpointing, attention, loss, gradAccum, gpus, sharding, offload, expandableSegments, 1,
-        false, true, false, false, false, Framework.GENERIC);
+        false, true, false, false, false, true, Framework.GENERIC);
   }
 
   public TrainingSetup {
@@ -161,6 +168,9 @@ public record TrainingSetup(
       notes.add("accumulate_no_sync changes memory only with grad_accum > 1 under fsdp-full or fsdp-grad-op;"
           + " ignored here");
     }
+    if (!quantKeepsInput && quant == Quant.NONE) {
+      notes.add("quant_keeps_input false describes a quantised matmul, and quant is none; ignored here");
+    }
     return notes;
   }
 
@@ -168,63 +178,63 @@ public record TrainingSetup(
     return new TrainingSetup(m, loraRank, loraTargets, loraDropout, q, precision, optimizer,
         microBatch, seqLen, checkpointing, attention, loss, gradAccum, gpus, sharding, offload,
         expandableSegments, tensorParallel, optimizerInBackward, optimizerForeach, fsdpMixedUnits, accumulateNoSync,
-        loopKeepsOutput, framework);
+        loopKeepsOutput, quantKeepsInput, framework);
   }
 
   public TrainingSetup withPrecision(Precision p) {
     return new TrainingSetup(method, loraRank, loraTargets, loraDropout, quant, p, optimizer,
         microBatch, seqLen, checkpointing, attention, loss, gradAccum, gpus, sharding, offload,
         expandableSegments, tensorParallel, optimizerInBackward, optimizerForeach, fsdpMixedUnits, accumulateNoSync,
-        loopKeepsOutput, framework);
+        loopKeepsOutput, quantKeepsInput, framework);
   }
 
   public TrainingSetup withOptimizer(Optimizer o) {
     return new TrainingSetup(method, loraRank, loraTargets, loraDropout, quant, precision, o,
         microBatch, seqLen, checkpointing, attention, loss, gradAccum, gpus, sharding, offload,
         expandableSegments, tensorParallel, optimizerInBackward, optimizerForeach, fsdpMixedUnits, accumulateNoSync,
-        loopKeepsOutput, framework);
+        loopKeepsOutput, quantKeepsInput, framework);
   }
 
   public TrainingSetup withCheckpointing(Checkpointing c) {
     return new TrainingSetup(method, loraRank, loraTargets, loraDropout, quant, precision,
         optimizer, microBatch, seqLen, c, attention, loss, gradAccum, gpus, sharding, offload,
         expandableSegments, tensorParallel, optimizerInBackward, optimizerForeach, fsdpMixedUnits, accumulateNoSync,
-        loopKeepsOutput, framework);
+        loopKeepsOutput, quantKeepsInput, framework);
   }
 
   public TrainingSetup withBatch(int micro, int accum) {
     return new TrainingSetup(method, loraRank, loraTargets, loraDropout, quant, precision,
         optimizer, micro, seqLen, checkpointing, attention, loss, accum, gpus, sharding, offload,
         expandableSegments, tensorParallel, optimizerInBackward, optimizerForeach, fsdpMixedUnits, accumulateNoSync,
-        loopKeepsOutput, framework);
+        loopKeepsOutput, quantKeepsInput, framework);
   }
 
   public TrainingSetup withSharding(Sharding s) {
     return new TrainingSetup(method, loraRank, loraTargets, loraDropout, quant, precision,
         optimizer, microBatch, seqLen, checkpointing, attention, loss, gradAccum, gpus, s, offload,
         expandableSegments, tensorParallel, optimizerInBackward, optimizerForeach, fsdpMixedUnits, accumulateNoSync,
-        loopKeepsOutput, framework);
+        loopKeepsOutput, quantKeepsInput, framework);
   }
 
   public TrainingSetup withOffload(Offload o) {
     return new TrainingSetup(method, loraRank, loraTargets, loraDropout, quant, precision,
         optimizer, microBatch, seqLen, checkpointing, attention, loss, gradAccum, gpus, sharding, o,
         expandableSegments, tensorParallel, optimizerInBackward, optimizerForeach, fsdpMixedUnits, accumulateNoSync,
-        loopKeepsOutput, framework);
+        loopKeepsOutput, quantKeepsInput, framework);
   }
 
   public TrainingSetup withExpandableSegments(boolean on) {
     return new TrainingSetup(method, loraRank, loraTargets, loraDropout, quant, precision,
         optimizer, microBatch, seqLen, checkpointing, attention, loss, gradAccum, gpus, sharding,
         offload, on, tensorParallel, optimizerInBackward, optimizerForeach, fsdpMixedUnits, accumulateNoSync,
-        loopKeepsOutput, framework);
+        loopKeepsOutput, quantKeepsInput, framework);
   }
 
   public TrainingSetup withOptimizerInBackward(boolean on) {
     return new TrainingSetup(method, loraRank, loraTargets, loraDropout, quant, precision,
         optimizer, microBatch, seqLen, checkpointing, attention, loss, gradAccum, gpus, sharding,
         offload, expandableSegments, tensorParallel, on, optimizerForeach, fsdpMixedUnits, accumulateNoSync,
-        loopKeepsOutput, framework);
+        loopKeepsOutput, quantKeepsInput, framework);
   }
 
   public enum Method implements Labeled {

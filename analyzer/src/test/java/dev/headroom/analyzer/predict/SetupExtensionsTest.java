@@ -203,6 +203,43 @@ class SetupExtensionsTest {
     assertThat(RunSpec.parse(spec.toJson().toString(), "again").setup().loopKeepsOutput()).isTrue();
   }
 
+  @Test
+  void aQuantisedMatmulThatKeepsItsInputHoldsEveryFrozenLinearsInputPerLayer() {
+    // bitsandbytes < 0.43.2 MatMul4Bit kept A on ctx; 0.43.2 (PR #1270) and torchao's NF4 keep none.
+    String base = "{\"model\":\"llama-2-7b\",\"method\":\"qlora\",\"lora_targets\":\"q,v\","
+        + "\"precision\":\"bf16-true\",\"micro_batch\":1,\"seq_len\":2048,\"attention\":\"sdpa\"";
+    Prediction kept = predict(base + "}");
+    Prediction dropped = predict(base + ",\"quant_keeps_input\":false}");
+    assertThat(kept.peakPhase()).isEqualTo(dropped.peakPhase());
+    long h = 4096;
+    long intermediate = 11_008;
+    long tokens = 2048;
+    // Per layer, the inputs no other op keeps once the weights are frozen and the adapters drop out:
+    // the attention input, o_proj's (a copy of SDPA's transposed output), the MLP input, down's.
+    long perLayerPerToken = 2 * (h + h + h + intermediate);
+    assertThat(kept.breakdown(Metric.ALLOCATED).activationsBytes()
+        - dropped.breakdown(Metric.ALLOCATED).activationsBytes()).isEqualTo(32 * tokens * perLayerPerToken);
+    // Without quantisation the key describes nothing, and predict says so.
+    RunSpec plain = RunSpec.parse("{\"model\":\"llama-2-7b\",\"method\":\"lora\",\"quant_keeps_input\":false}", "t");
+    assertThat(plain.setup().inertSettings()).anySatisfy(n -> assertThat(n).contains("quant_keeps_input"));
+    assertThat(PREDICTOR.predict(plain).peakBytes(Metric.ALLOCATED))
+        .isEqualTo(predict("{\"model\":\"llama-2-7b\",\"method\":\"lora\"}").peakBytes(Metric.ALLOCATED));
+    RunSpec spec = RunSpec.parse(base + ",\"quant_keeps_input\":false}", "t");
+    assertThat(RunSpec.parse(spec.toJson().toString(), "again").setup().quantKeepsInput()).isFalse();
+    assertThat(RunSpec.parse(base + "}", "t").setup().quantKeepsInput()).isTrue();
+  }
+
+  @Test
+  void casesFilesMayDeclareAQuantisedMatmulThatKeepsNoInput() {
+    String header = String.join(",", CasesFile.REQUIRED) + ",quant_keeps_input";
+    String row = "1,llama-2-7b,,,,,,,,,,,qlora,8,q;v,nf4-dq,bf16-true,adamw,1,2048,"
+        + "none,1,none,none,sdpa,standard,allocated,";
+    List<PredictionCase> cases = CasesFile.parse(header + "\n" + row + "false\n" + row.replaceFirst("^1,", "2,")
+        + "maybe\n", "cases.csv");
+    assertThat(((PredictionCase.Valid) cases.get(0)).spec().setup().quantKeepsInput()).isFalse();
+    assertThat(((PredictionCase.Invalid) cases.get(1)).column()).isEqualTo("quant_keeps_input");
+  }
+
   /** lit-gpt 8641822 finetune/lora.py defaults: LoRA r8 on q and v, dropout 0.05, bf16-true, chunked loss. */
   private static Prediction litgptLora(String model, int microBatch, int seqLen, String framework) {
     return predict("{\"model\":\"" + model + "\",\"method\":\"lora\",\"lora_rank\":8,\"lora_targets\":\"q,v\","
