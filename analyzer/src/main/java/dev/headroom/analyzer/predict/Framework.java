@@ -14,7 +14,7 @@ public enum Framework implements Labeled {
    * view that keeps the whole fused output; LoRA on part of it pads the delta with {@code
    * index_copy}, which saves it; one dropout for the fused matrix; Fabric returns the model output
    * in fp32 (chunked logits and log-softmax in fp32); bitsandbytes precision quantises every linear,
-   * the head included; FSDP wraps each Block with its LoRA matrices inside and accumulates under
+   * the head included, from fp16, so a bf16 matmul dequantises to fp16 and converts; FSDP wraps each Block with its LoRA matrices inside and accumulates under
    * {@code no_backward_sync}.
    */
   LITGPT("litgpt");

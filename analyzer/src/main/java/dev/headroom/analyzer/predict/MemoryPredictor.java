@@ -4,6 +4,7 @@ import dev.headroom.analyzer.predict.TrainingSetup.Checkpointing;
 import dev.headroom.analyzer.predict.TrainingSetup.Method;
 import dev.headroom.analyzer.predict.TrainingSetup.Offload;
 import dev.headroom.analyzer.predict.TrainingSetup.Optimizer;
+import dev.headroom.analyzer.predict.TrainingSetup.Precision;
 import dev.headroom.analyzer.predict.TrainingSetup.Quant;
 import dev.headroom.analyzer.predict.TrainingSetup.Sharding;
 import java.util.EnumMap;
@@ -53,6 +54,21 @@ public final class MemoryPredictor {
    */
   static boolean quantisesHead(Architecture a, TrainingSetup s) {
     return s.quant() != Quant.NONE && s.framework() == Framework.LITGPT && a.headParams() > 0;
+  }
+
+  /**
+   * Bytes per weight of the one matrix dequantised for a matmul. bitsandbytes dequantises into the
+   * dtype the weight had when it was quantised ({@code dequantize_4bit}: {@code torch.empty(shape,
+   * dtype=quant_state.dtype)}) and converts that to the compute dtype ({@code .to(A.dtype)}), so
+   * when the two differ both copies are alive at once. Lightning's {@code BitsandbytesPrecision},
+   * which litgpt uses, always quantises from fp16 ({@code weight.contiguous().to(device=device,
+   * dtype=torch.half)}), so under bf16 or fp32 compute the fp16 copy comes first.
+   */
+  static long dequantisedBytesPerWeight(TrainingSetup s) {
+    long cb = s.precision().computeBytes();
+    boolean fp16Compute = s.precision() == Precision.FP16_MIXED;
+    boolean fromFp16 = s.framework() == Framework.LITGPT && s.quant() != Quant.INT8;
+    return fromFp16 && !fp16Compute ? 2 + cb : cb;
   }
 
   /** Weights of the block linears, the ones 4-bit/8-bit quantisation stores compactly. */
@@ -149,7 +165,7 @@ public final class MemoryPredictor {
     // bitsandbytes dequantises one weight at a time for the matmul; litgpt's quantised head is the
     // largest of them (V·h), dequantised for every chunk in the forward and again in backward.
     long dequantised = Math.max(largestBlockMatrix(a), quantisesHead(a, s) ? a.headParams() : 0);
-    long dequant = s.quant() == Quant.NONE ? 0 : dequantised * cb / tp;
+    long dequant = s.quant() == Quant.NONE ? 0 : dequantised * dequantisedBytesPerWeight(s) / tp;
 
     // --- activations (sequence parallelism splits them t ways, Korthikanti et al. Table 2) -----
     ActivationModel act = new ActivationModel(a, s);

@@ -277,9 +277,18 @@ class SetupExtensionsTest {
         - MemoryPredictor.modelStates(spec.model(), RunSpec.parse(qlora + ",\"framework\":\"litgpt\"}", "t").setup())
             .weightsBytes();
     assertThat(saved).isCloseTo(head * (2 - 4.5 / 8), within(head * 0.01));
-    // ... and dequantised whole for every chunk: in bf16, the largest transient of the step.
+    // ... and dequantised whole for every chunk, the largest transient of the step: Lightning
+    // quantised it from fp16, so the fp16 copy and its bf16 conversion are alive together.
     assertThat(litgpt.breakdown(Metric.ALLOCATED).overheadBytes()
-        - generic.breakdown(Metric.ALLOCATED).overheadBytes()).isEqualTo(2 * (head - 11_008L * 4096));
+        - generic.breakdown(Metric.ALLOCATED).overheadBytes()).isEqualTo((2 + 2) * head - 2 * 11_008L * 4096);
+    assertThat(MemoryPredictor.dequantisedBytesPerWeight(RunSpec.parse(qlora + ",\"framework\":\"litgpt\"}", "t")
+        .setup())).isEqualTo(4);
+    // fp16 compute needs no conversion; the generic path dequantises straight into the compute dtype.
+    assertThat(MemoryPredictor.dequantisedBytesPerWeight(RunSpec.parse(
+        qlora.replace("bf16-true", "fp16-mixed") + ",\"framework\":\"litgpt\"}", "t").setup())).isEqualTo(2);
+    assertThat(MemoryPredictor.dequantisedBytesPerWeight(spec.setup())).isEqualTo(2);
+    assertThat(MemoryPredictor.dequantisedBytesPerWeight(RunSpec.parse(
+        qlora.replace("bf16-true", "fp32") + ",\"framework\":\"litgpt\"}", "t").setup())).isEqualTo(6);
     // FSDP: litgpt's Block units hold the adapters, and it accumulates under no_backward_sync.
     TrainingSetup fsdp = RunSpec.parse(LITGPT_FSDP_LORA + ",\"grad_accum\":32,\"framework\":\"litgpt\"}", "t").setup();
     assertThat(fsdp.mixedFsdpUnits()).isTrue();
