@@ -53,11 +53,31 @@ final class FrameworkContext {
       }
     }
     vllm = vllm || (marks & LineMarks.VLLM) != 0
-        || (rawLine.length() > 20 && VLLM_HEADER.matcher(rawLine).lookingAt());
+        || (mayStartVllmHeader(rawLine) && VLLM_HEADER.matcher(rawLine).lookingAt());
     deepspeed = deepspeed || (marks & LineMarks.DEEPSPEED) != 0;
     bitsandbytes = bitsandbytes || (marks & LineMarks.BITSANDBYTES) != 0;
     jax = jax || (marks & LineMarks.JAX) != 0;
     tensorflow = tensorflow || (marks & LineMarks.TENSORFLOW) != 0;
+  }
+
+  /**
+   * A necessary condition for {@link #VLLM_HEADER}, cheap enough for every line: after leading
+   * blanks the header opens with a worker tag or a level word, and the regex runs only then.
+   */
+  private static boolean mayStartVllmHeader(String line) {
+    int n = line.length();
+    if (n <= 20) {
+      return false;
+    }
+    int i = 0;
+    while (i < n && Character.isWhitespace(line.charAt(i))) {
+      i++;
+    }
+    if (i == n) {
+      return false;
+    }
+    char c = line.charAt(i);
+    return c == '(' || c == 'I' || c == 'W' || c == 'E' || c == 'D' || c == 'C';
   }
 
   Optional<DeepSpeedUsage> lastDeepSpeedUsage() {

@@ -51,27 +51,66 @@ final class LineMarks {
       new Mark("ENSORFLOW", TENSORFLOW));
 
   /**
-   * Marks by their first two characters (folded into 12 bits; collisions only cost a failed
-   * {@code startsWith}). Two characters, not one: single letters like 'e' or 't' start a mark
-   * candidate at almost every position of an English log line.
+   * Each mark is looked for at its rarest pair of adjacent characters (its anchor), by a rough
+   * letter frequency of English log text: the first two characters of a mark are often a common
+   * English pair ("in", "en", "to", "ou"), which would send almost every word of a line to a
+   * string comparison. A line's pairs are tested against a 2 KiB bitmap of every anchor; each
+   * position is independent of the others, so the loop pipelines (a state machine would make
+   * every character wait for the previous one's table read).
    */
-  private static final Mark[][] BY_FIRST_TWO = new Mark[1 << 12][];
+  private record Anchored(Mark mark, int offset) {}
+
+  /** Rough letter shares of English log text, a..z (per mille), for {@link #commonness}. */
+  private static final double[] LOWER = {
+    65, 13, 25, 30, 100, 20, 18, 40, 60, 2, 7, 35, 25, // a..m
+    60, 65, 20, 2, 50, 55, 70, 25, 10, 15, 2, 15, 2, // n..z
+  };
+
+  private static final int ASCII = 128;
+  private static final long[] ANCHOR_BITS = new long[ASCII * ASCII / 64];
+  private static final Anchored[][] BY_ANCHOR = new Anchored[ASCII * ASCII][];
 
   static {
-    List<List<Mark>> table = new ArrayList<>();
-    for (int i = 0; i < BY_FIRST_TWO.length; i++) {
+    List<List<Anchored>> table = new ArrayList<>();
+    for (int i = 0; i < ASCII * ASCII; i++) {
       table.add(new ArrayList<>());
     }
     for (Mark m : MARKS) {
-      table.get(key(m.literal().charAt(0), m.literal().charAt(1))).add(m);
+      String lit = m.literal();
+      int best = 0;
+      double bestScore = Double.MAX_VALUE;
+      for (int i = 0; i + 1 < lit.length(); i++) {
+        double score = commonness(lit.charAt(i)) * commonness(lit.charAt(i + 1));
+        if (score < bestScore) {
+          bestScore = score;
+          best = i;
+        }
+      }
+      int key = key(lit.charAt(best), lit.charAt(best + 1));
+      table.get(key).add(new Anchored(m, best));
+      ANCHOR_BITS[key >>> 6] |= 1L << key;
     }
-    for (int i = 0; i < BY_FIRST_TWO.length; i++) {
-      BY_FIRST_TWO[i] = table.get(i).isEmpty() ? null : table.get(i).toArray(new Mark[0]);
+    for (int i = 0; i < ASCII * ASCII; i++) {
+      BY_ANCHOR[i] = table.get(i).isEmpty() ? null : table.get(i).toArray(new Anchored[0]);
     }
   }
 
+  /** Rough share of a character in English log text (per mille); only the order matters. */
+  private static double commonness(char c) {
+    if (c == ' ') {
+      return 180;
+    }
+    if (c >= 'a' && c <= 'z') {
+      return LOWER[c - 'a'];
+    }
+    if (c >= '0' && c <= '9') {
+      return 10;
+    }
+    return 5; // capitals, punctuation
+  }
+
   private static int key(char a, char b) {
-    return ((a & 0x3f) << 6) | (b & 0x3f);
+    return a << 7 | b;
   }
 
   private LineMarks() {}
@@ -81,13 +120,20 @@ final class LineMarks {
     int found = 0;
     int last = line.length() - 1;
     for (int i = 0; i < last; i++) {
-      Mark[] candidates = BY_FIRST_TWO[key(line.charAt(i), line.charAt(i + 1))];
-      if (candidates == null) {
+      char a = line.charAt(i);
+      char b = line.charAt(i + 1);
+      if ((a | b) >= ASCII) {
+        continue; // no mark has a non-ASCII character
+      }
+      int key = key(a, b);
+      if ((ANCHOR_BITS[key >>> 6] & (1L << key)) == 0) {
         continue;
       }
-      for (Mark m : candidates) {
-        if ((found & m.bit()) == 0 && (ignore & m.bit()) == 0 && line.startsWith(m.literal(), i)) {
-          found |= m.bit();
+      for (Anchored c : BY_ANCHOR[key]) {
+        int start = i - c.offset();
+        if ((found & c.mark().bit()) == 0 && (ignore & c.mark().bit()) == 0 && start >= 0
+            && line.startsWith(c.mark().literal(), start)) {
+          found |= c.mark().bit();
         }
       }
     }
