@@ -36,4 +36,17 @@ class LineMarksTest {
     assertThat(LineMarks.scan("", 0)).isZero();
     assertThat(LineMarks.scan("j", 0)).isZero();
   }
+
+  @Test
+  void marksAreFoundAtEitherEndOfALineAndNotFromFragments() {
+    // Each mark is looked for at its rarest pair, which may sit at its very start or end.
+    assertThat(LineMarks.scan("out of memory", 0)).isEqualTo(LineMarks.TRIGGER);
+    assertThat(LineMarks.scan("OOM when", 0)).isEqualTo(LineMarks.TRIGGER);
+    assertThat(LineMarks.scan("jax", 0)).isEqualTo(LineMarks.JAX);
+    assertThat(LineMarks.scan("ran out of memor", 0)).as("cut short").isZero();
+    assertThat(LineMarks.scan("ut of memory", 0)).as("no start").isZero();
+    assertThat(LineMarks.scan("memory: 3.2 GiB of memory in-use by ranks", 0)).isZero();
+    // Non-ASCII text around a mark does not hide it.
+    assertThat(LineMarks.scan("é€ out of memory ✓", 0)).isEqualTo(LineMarks.TRIGGER);
+  }
 }
