@@ -9,6 +9,7 @@ import dev.headroom.analyzer.model.DeviceReport;
 import dev.headroom.collector.runs.GpuView;
 import dev.headroom.collector.runs.PeakComparison;
 import dev.headroom.collector.runs.RunView;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -44,7 +45,12 @@ final class DashboardPages {
     html.append("<h2>Runs</h2>\n<table id=\"runs\"><thead><tr><th>run</th><th>host</th><th>GPUs</th>"
         + "<th>used / usable (max)</th><th>level</th><th>status</th><th>predicted peak / GPU</th>"
         + "</tr></thead><tbody>\n");
+    List<RunView> shortLived = new ArrayList<>();
     for (RunView run : runs) {
+      if (ShortLivedProcesses.isShortLived(run)) {
+        shortLived.add(run);
+        continue;
+      }
       html.append("<tr class=\"run\"><td><a href=\"").append(escape(Paths.runPage(run.runId()))).append("\">")
           .append(escape(run.runId())).append("</a></td><td>").append(escape(String.join(", ", run.hosts())))
           .append("</td><td>").append(run.gpus().size()).append("</td><td>").append(percent(run.maxLastRatio()))
@@ -53,6 +59,21 @@ final class DashboardPages {
           .append(run.prediction().map(p -> gib(p.deviceBytes())).orElse("—")).append("</td></tr>\n");
     }
     html.append("</tbody></table>\n");
+    // Folded, not dropped: each short-lived process keeps its run page.
+    html.append("<details id=\"short-lived\"><summary><span class=\"count\">").append(shortLived.size())
+        .append("</span> short-lived process(es): no run declared, ended within ")
+        .append(ShortLivedProcesses.LIMIT.toMinutes()).append(" min of starting</summary>\n")
+        .append("<table><thead><tr><th>process run</th><th>host</th><th>GPU</th><th>lived</th>"
+            + "<th>peak used</th><th>last seen</th></tr></thead><tbody>\n");
+    for (RunView run : shortLived) {
+      html.append("<tr class=\"short\"><td><a href=\"").append(escape(Paths.runPage(run.runId()))).append("\">")
+          .append(escape(run.runId())).append("</a></td><td>").append(escape(String.join(", ", run.hosts())))
+          .append("</td><td>").append(escape(gpuIndexes(run))).append("</td><td>")
+          .append(java.time.Duration.between(run.startedAt(), run.lastSeenAt()).toSeconds()).append(" s</td><td>")
+          .append(gib(run.gpus().stream().mapToLong(GpuView::peakUsedBytes).max().orElse(0))).append("</td><td>")
+          .append(escape(run.lastSeenAt())).append("</td></tr>\n");
+    }
+    html.append("</tbody></table></details>\n");
     html.append("<h2>GPUs</h2>\n<table id=\"gpus\"><thead><tr><th>host</th><th>index</th><th>name</th>"
         + "<th>uuid</th><th>used</th><th>usable</th><th>ratio (max)</th><th>state</th></tr></thead><tbody>\n");
     for (DeviceReport gpu : gpus) {
@@ -143,6 +164,10 @@ final class DashboardPages {
         .append(escape(title)).append("</title><style>").append(STYLE).append("</style></head><body>\n");
   }
 
+  private static String gpuIndexes(RunView run) {
+    return String.join(", ", run.gpus().stream().map(g -> Integer.toString(g.index())).toList());
+  }
+
   private static String lower(Enum<?> value) {
     return value.name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
@@ -156,13 +181,24 @@ final class DashboardPages {
         function gib(b){return (b/1073741824).toFixed(1)+' GiB';}
         function refresh(){
           fetch('/api/runs').then(function(r){return r.json();}).then(function(runs){
-            var rows=runs.map(function(run){
-              return '<tr class="run"><td><a href="/runs/'+encodeURIComponent(run.runId)+'">'+esc(run.runId)+'</a></td><td>'
-                +esc((run.hosts||[run.hostname]).join(', '))+'</td><td>'+run.gpus.length+'</td><td>'+(run.maxRatio*100).toFixed(1)+' %</td>'
+            function link(run){return '<a href="/runs/'+encodeURIComponent(run.runId)+'">'+esc(run.runId)+'</a>';}
+            function hosts(run){return esc((run.hosts||[run.hostname]).join(', '));}
+            var rows=runs.filter(function(run){return !run.shortLived;}).map(function(run){
+              return '<tr class="run"><td>'+link(run)+'</td><td>'
+                +hosts(run)+'</td><td>'+run.gpus.length+'</td><td>'+(run.maxRatio*100).toFixed(1)+' %</td>'
                 +'<td class="level-'+run.level+'">'+run.level+'</td><td>'+run.status+'</td><td>'
                 +(run.prediction?gib(run.prediction.deviceBytes):'—')+'</td></tr>';
             });
+            var short=runs.filter(function(run){return run.shortLived;}).map(function(run){
+              var peak=Math.max.apply(null,[0].concat(run.gpus.map(function(g){return g.peakUsedBytes||0;})));
+              var lived=Math.round((Date.parse(run.lastSeenAt)-Date.parse(run.startedAt))/1000);
+              return '<tr class="short"><td>'+link(run)+'</td><td>'+hosts(run)+'</td><td>'
+                +esc(run.gpus.map(function(g){return g.index;}).join(', '))+'</td><td>'+lived+' s</td><td>'
+                +gib(peak)+'</td><td>'+esc(run.lastSeenAt)+'</td></tr>';
+            });
             document.querySelector('#runs tbody').innerHTML=rows.join('');
+            document.querySelector('#short-lived tbody').innerHTML=short.join('');
+            document.querySelector('#short-lived .count').textContent=short.length;
             document.body.dataset.polled=new Date().toISOString();
           }).catch(function(){});
         }

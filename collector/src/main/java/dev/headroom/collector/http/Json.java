@@ -31,6 +31,7 @@ final class Json {
     out.put("status", run.status().name().toLowerCase(Locale.ROOT));
     out.put("startedAt", run.startedAt().toString());
     out.put("lastSeenAt", run.lastSeenAt().toString());
+    out.put("shortLived", ShortLivedProcesses.isShortLived(run));
     out.put("maxRatio", run.maxLastRatio());
     out.put("level", run.worstLevel().name().toLowerCase(Locale.ROOT));
     run.lastStep().ifPresent(s -> out.put("lastStep", s));
