@@ -14,8 +14,9 @@ import java.util.function.UnaryOperator;
 
 /**
  * The mitigation ladder, in the seeds' order — bf16, activation checkpointing, 8-bit optimizer,
- * smaller micro-batch with accumulation, QLoRA, offload — with the two free or cheap extras slotted
- * where they cost least: {@code expandable_segments} right after bf16, sharding across the
+ * smaller micro-batch with accumulation, QLoRA, offload — with the free or cheap extras slotted
+ * where they cost least: {@code expandable_segments} and a bitsandbytes whose 4-bit matmuls keep no
+ * input right after bf16, sharding across the
  * available GPUs before QLoRA (it keeps full fine-tuning). Rungs are cumulative; a rung that
  * changes nothing for this run is left out, and a rung that would raise the predicted peak is
  * not applied (it is reported as skipped). The case that needs this: with the peak at the optimizer
@@ -62,6 +63,13 @@ public final class FitLadder {
             ? spec.withSetup(spec.setup().withPrecision(Precision.BF16_MIXED)) : spec));
     steps.add(new Step("expandable_segments allocator", "none (PYTORCH_CUDA_ALLOC_CONF=expandable_segments:True)",
         spec -> spec.withSetup(spec.setup().withExpandableSegments(true))));
+    // bitsandbytes before 0.43.2 kept every 4-bit matmul's input (PR #1270 removed it): free to undo.
+    steps.add(new Step("bitsandbytes >= 0.43.2 (4-bit matmuls keep no input)", "none (a library upgrade)",
+        spec -> {
+          TrainingSetup s = spec.setup();
+          boolean fourBit = s.quant() == Quant.NF4 || s.quant() == Quant.NF4_DQ;
+          return fourBit && s.quantKeepsInput() ? spec.withSetup(s.withQuantKeepsInput(false)) : spec;
+        }));
     steps.add(new Step("activation checkpointing", "about 30 % more step time (one extra forward)",
         spec -> spec.withSetup(spec.setup().withCheckpointing(Checkpointing.FULL))));
     steps.add(new Step("8-bit optimizer", "negligible (bitsandbytes blockwise states)",
@@ -93,7 +101,8 @@ public final class FitLadder {
           if (s.method() == Method.QLORA) {
             return spec;
           }
-          TrainingSetup q = s.withMethod(Method.QLORA, Quant.NF4_DQ);
+          // Recommended today: a current bitsandbytes, whose 4-bit matmul keeps no input.
+          TrainingSetup q = s.withMethod(Method.QLORA, Quant.NF4_DQ).withQuantKeepsInput(false);
           if (s.method() == Method.FULL) {
             q = new TrainingSetup(Method.QLORA, 16, LoraTarget.allLinear(), q.loraDropout(), Quant.NF4_DQ,
                 q.precision(), q.optimizer(), q.microBatch(), q.seqLen(), q.checkpointing(),

@@ -237,6 +237,13 @@ public record TrainingSetup(
         loopKeepsOutput, quantKeepsInput, framework);
   }
 
+  public TrainingSetup withQuantKeepsInput(boolean keeps) {
+    return new TrainingSetup(method, loraRank, loraTargets, loraDropout, quant, precision,
+        optimizer, microBatch, seqLen, checkpointing, attention, loss, gradAccum, gpus, sharding,
+        offload, expandableSegments, tensorParallel, optimizerInBackward, optimizerForeach, fsdpMixedUnits,
+        accumulateNoSync, loopKeepsOutput, keeps, framework);
+  }
+
   public enum Method implements Labeled {
     FULL("full"), LORA("lora"), QLORA("qlora");
     private final String label;

@@ -28,6 +28,29 @@ class FitLadderTest {
   }
 
   @Test
+  void anOldBitsandbytesQloraRunIsToldToUpgradeFirstAndTheQloraRungAssumesACurrentOne() {
+    // Llama-3-8B QLoRA without checkpointing on a 4090: the kept 4-bit inputs are gigabytes.
+    RunSpec old = RunSpec.parse("{\"model\":\"llama-3-8b\",\"method\":\"qlora\",\"precision\":\"bf16-true\","
+        + "\"micro_batch\":4,\"seq_len\":2048,\"gpu\":\"RTX-4090\"}", "x");
+    List<FitLadder.Rung> rungs = FitLadder.standard().climb(old);
+    assertThat(rungs.get(1).name()).startsWith("bitsandbytes >= 0.43.2");
+    assertThat(rungs.get(1).spec().setup().quantKeepsInput()).isFalse();
+    assertThat(rungs.get(1).prediction().peakBytes(Metric.DEVICE))
+        .isLessThan(rungs.get(0).prediction().peakBytes(Metric.DEVICE) - (1L << 30));
+    // Already current: nothing to upgrade.
+    RunSpec current = RunSpec.parse("{\"model\":\"llama-3-8b\",\"method\":\"qlora\",\"quant_keeps_input\":false,"
+        + "\"micro_batch\":4,\"seq_len\":2048,\"gpu\":\"RTX-4090\"}", "x");
+    assertThat(FitLadder.standard().climb(current)).extracting(FitLadder.Rung::name)
+        .noneMatch(n -> n.startsWith("bitsandbytes"));
+    // A full fine-tune sent down to QLoRA gets the current library's count.
+    RunSpec full = RunSpec.parse("{\"model\":\"llama-3-8b\",\"micro_batch\":4,\"seq_len\":1024,"
+        + "\"gpu\":\"RTX-4090\"}", "x");
+    FitLadder.Rung qlora = FitLadder.standard().climb(full).stream()
+        .filter(r -> r.name().startsWith("QLoRA")).findFirst().orElseThrow();
+    assertThat(qlora.spec().setup().quantKeepsInput()).isFalse();
+  }
+
+  @Test
   void noAppliedRungRaisesThePeakOfTheRungAboveIt() {
     RunSpec spec = RunSpec.parse("{\"model\":\"llama-3-8b\",\"precision\":\"fp32\",\"micro_batch\":4,"
         + "\"seq_len\":1024,\"gpu\":\"RTX-4090\"}", "x");
