@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       dev.headroom.cli.bench.PredictBench.class,
       dev.headroom.cli.bench.IngestBench.class,
       dev.headroom.cli.bench.PostmortemBench.class,
+      dev.headroom.cli.bench.RestoreBench.class,
     })
 final class BenchCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -24,8 +24,10 @@ import dev.headroom.collector.runs.RunView;
 import dev.headroom.collector.runs.StoredRun;
 import dev.headroom.collector.store.CatalogStore;
 import dev.headroom.collector.store.RecordedDeliveryLedger;
+import dev.headroom.collector.store.RecordingReplay;
+import dev.headroom.collector.store.RecordingTail;
+import dev.headroom.collector.store.RestorePlan;
 import dev.headroom.collector.store.RunRecordings;
-import dev.headroom.protocol.recording.RecordedObservation;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -36,14 +38,15 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,7 +73,8 @@ public final class Collector implements Closeable {
   private final AlertEngine alerts;
   private final List<AutoCloseable> sinks = new ArrayList<>();
   private final Set<String> endedRuns = ConcurrentHashMap.newKeySet();
-  private final java.util.Map<String, java.time.Instant> savedLastSeen = new ConcurrentHashMap<>();
+  /** What the catalog holds of each run, as last saved by the periodic flush: only changes are written. */
+  private final Map<String, StoredRun> savedRuns = new ConcurrentHashMap<>();
   private final ScheduledExecutorService housekeeping;
   private final ScheduledExecutorService forcing;
   /**
@@ -153,62 +157,47 @@ public final class Collector implements Closeable {
     }
   }
 
-  private static final long PROGRESS_EVERY_NANOS = 5_000_000_000L;
-
-  /** Brings back the catalog's runs, then replays the recordings into the registry (no listeners yet). */
+  /**
+   * Brings back the catalog's runs and declarations, then the recordings (no listeners yet). Start-up
+   * reads what the live runs hold, not what retention keeps ({@link RestorePlan}): a run that was
+   * not live and whose catalog summary covers its recording comes back from the summary, its series
+   * read the first time they are asked for; only the others are replayed. The duplicate filter is
+   * seeded from the replay and from the tail (last segment) of every recording not replayed.
+   */
   private RecordedDeliveryLedger restore() throws IOException {
-    RecordedDeliveryLedger ledger = new RecordedDeliveryLedger();
-    List<StoredRun> stored = catalog.loadRuns();
-    stored.forEach(registry::restore);
-    catalog.loadDeclarations().forEach(registry::restore);
-    long replayed = 0;
-    Path root = recordings.directory();
-    List<Path> agentDirs;
-    try (Stream<Path> runDirs = Files.list(root)) {
-      agentDirs = runDirs.filter(Files::isDirectory).flatMap(Collector::children).sorted().toList();
-    }
-    // Replay can take a while with a full retention (gigabytes of recordings): say how far it is.
     long startedNanos = System.nanoTime();
-    long lastProgressNanos = startedNanos;
-    int done = 0;
-    for (Path agentDir : agentDirs) {
-      long now = System.nanoTime();
-      if (now - lastProgressNanos > PROGRESS_EVERY_NANOS) {
-        lastProgressNanos = now;
-        log.info("restoring: {} of {} recordings replayed ({} observations, {} s)", done, agentDirs.size(), replayed,
-            (now - startedNanos) / 1_000_000_000L);
-      }
-      done++;
-      try (var reader = dev.headroom.protocol.recording.RecordingReader.open(agentDir)) {
-        for (RecordedObservation r : reader) {
-          var source = r.source();
-          if (ledger.seen(source.agentId(), source.bootId(), r.sequence())) {
-            continue; // the same frame recorded for a second run (a shared GPU)
-          }
-          ledger.recorded(r);
-          registry.onObservation(
-              new AgentIdentity(source.agentId(), source.bootId(), source.hostname(), "recorded"),
-              r.sequence(), r.observation());
-          replayed++;
-        }
-        reader.problems().forEach(p -> log.warn("while restoring {}: {}", agentDir, p));
-      } catch (IOException | RuntimeException e) {
-        // One unreadable recording must not keep the collector (and every other run) down.
-        log.error("cannot replay the recording in {} ({}); its run starts from the catalog only", agentDir,
-            e.getMessage());
-      }
+    RecordedDeliveryLedger ledger = new RecordedDeliveryLedger();
+    Map<String, List<String>> merges = catalog.loadMerges();
+    RestorePlan plan = RestorePlan.of(recordings, catalog.loadRuns(), merges, clock.instant(),
+        config.retention().idleWriterTimeout());
+    for (StoredRun run : plan.fromSummary()) {
+      registry.restoreWithoutSeries(run, (runId, into) ->
+          RecordingReplay.replay(RestorePlan.foldersOf(recordings, runId, merges), into).observations());
     }
-    log.info("restored {} run(s) from {} and replayed {} recorded observation(s) from {} recording(s) in {} ms",
-        stored.size(), catalog.file(), replayed, agentDirs.size(), (System.nanoTime() - startedNanos) / 1_000_000L);
-    return ledger;
-  }
+    plan.replayedRuns().forEach(registry::restore);
+    catalog.loadDeclarations().forEach(registry::restore);
 
-  private static Stream<Path> children(Path dir) {
-    try (Stream<Path> s = Files.list(dir)) {
-      return s.filter(Files::isDirectory).toList().stream();
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    RecordingReplay.Replayed replayed = RecordingReplay.replay(plan.replayFolders(), (from, sequence, observation) -> {
+      ledger.delivered(from.agentId(), from.bootId(), sequence);
+      registry.replay(from, sequence, observation);
+    });
+    Map<Path, Long> lastSequences = new HashMap<>(replayed.lastSequences());
+    for (RecordingTail tail : plan.tails()) {
+      ledger.delivered(tail.agentId(), tail.bootId(), tail.lastSequence());
+      tail.latestReports().forEach(registry::restoreLatestReport);
+      lastSequences.merge(tail.folder(), tail.lastSequence(), Math::max);
     }
+    recordings.knownLastSequences(lastSequences);
+    // The summarised runs are in the catalog as they are now: the first flush need not write them.
+    for (StoredRun run : plan.fromSummary()) {
+      registry.storedRun(run.runId()).ifPresent(now -> savedRuns.put(now.runId(), now));
+    }
+    log.info("restored {} run(s) from {}: {} from their summary (series read when first viewed), {} replayed from {}"
+            + " recording(s) ({} observations); read the end of {} other recording(s); in {} ms",
+        plan.fromSummary().size() + plan.replayedRuns().size(), catalog.file(), plan.fromSummary().size(),
+        plan.replayedRuns().size(), plan.replayFolders().size(), replayed.observations(), plan.tails().size(),
+        (System.nanoTime() - startedNanos) / 1_000_000L);
+    return ledger;
   }
 
   private void wireAlerts() {
@@ -259,7 +248,10 @@ public final class Collector implements Closeable {
 
     @Override
     public void onRunMerged(String fromRunId, String intoRunId) {
-      writeCatalog("removal of merged run " + fromRunId, () -> catalog.removeRun(fromRunId));
+      writeCatalog("merge of run " + fromRunId + " into " + intoRunId, () -> {
+        catalog.removeRun(fromRunId);
+        catalog.saveMerge(fromRunId, intoRunId);
+      });
     }
   }
 
@@ -302,8 +294,8 @@ public final class Collector implements Closeable {
   /** Periodic: peaks to the catalog, silence, ended runs, and now and then retention. */
   private void tick() {
     try {
+      saveChangedRuns();
       List<RunView> runs = registry.runs();
-      catalog.saveRuns(runs.stream().filter(this::changedSinceSaved).map(StoredRun::of).toList());
       alerts.tick(clock.instant());
       for (RunView run : runs) {
         if (run.status() == RunStatus.ENDED && endedRuns.add(run.runId())) {
@@ -329,9 +321,18 @@ public final class Collector implements Closeable {
     }
   }
 
-  /** Only runs that saw observations since their last save are written again. */
-  private boolean changedSinceSaved(RunView run) {
-    return !run.lastSeenAt().equals(savedLastSeen.put(run.runId(), run.lastSeenAt()));
+  /**
+   * Writes the runs whose summary changed since their last save (peaks, last values, status, the
+   * frames it covers), each with its summary, so a restart can show them without a replay.
+   */
+  private void saveChangedRuns() {
+    List<StoredRun> changed = registry.storedRuns().stream()
+        .filter(run -> !run.equals(savedRuns.get(run.runId())))
+        .toList();
+    if (!changed.isEmpty()) {
+      catalog.saveRuns(changed);
+      changed.forEach(run -> savedRuns.put(run.runId(), run));
+    }
   }
 
   /**
@@ -348,7 +349,9 @@ public final class Collector implements Closeable {
     } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
       log.error("queued catalog writes did not finish: {}", e.toString());
     }
-    catalog.saveRuns(registry.runs().stream().map(StoredRun::of).toList());
+    List<StoredRun> all = registry.storedRuns();
+    catalog.saveRuns(all);
+    all.forEach(run -> savedRuns.put(run.runId(), run));
   }
 
   public RunRegistry registry() {

@@ -18,6 +18,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CollectorRestartTest {
   private static final String RUN = "mistral-7b-full";
   private static final String GPU = "GPU-7b7b7b7b-0000-0000-0000-000000000001";
+  private static final String GPU_2 = "GPU-7b7b7b7b-0000-0000-0000-000000000002";
   private static final RunPredictor PREDICTOR = spec -> PredictedPeaks.of(74 * GIB, 66 * GIB, 70 * GIB, "danger");
 
   @TempDir Path dataDir;
@@ -97,6 +99,127 @@ class CollectorRestartTest {
       assertThat(collector.registry().runs()).extracting(RunView::runId).containsExactly("declared-once");
       assertThat(collector.registry().run("declared-once").orElseThrow().gpus().get(0).peakUsedBytes())
           .isEqualTo(31 * GIB);
+    }
+  }
+
+  /** A run on GPU {@link #GPU}: declared, ten reports with its process (and allocator posts), then one without. */
+  private static long feedEndedRun(Collector collector, AgentIdentity node, String runId, long seq) {
+    collector.registry().onObservation(node, ++seq, new RunSpecDeclared(T0, runId, 0, "{\"model\":\"mistral-7b\"}"));
+    for (int i = 1; i <= 10; i++) {
+      long used = (45 + 3 * i) * GIB; // 72 GiB from i = 9: above 0.9 × 79 GiB, a danger alert
+      collector.registry().onObservation(node, ++seq,
+          report(node.hostname(), GPU, 0, T0.plusSeconds(5L * i), new Stats(used - GIB, used, used - GIB), 4242));
+      collector.registry().onObservation(node, ++seq, dev.headroom.collector.testing.Observations.allocator(
+          T0.plusSeconds(5L * i + 1), 4242, 0, java.util.Optional.of(GPU), used - 4 * GIB, used - 2 * GIB));
+    }
+    collector.registry().onObservation(node, ++seq,
+        report(node.hostname(), GPU, 0, T0.plusSeconds(55), 2 * GIB)); // its process left: ended
+    return seq;
+  }
+
+  @Test
+  void anEndedRunComesBackFromItsSummaryAndReadsItsRecordingOnlyWhenItsSeriesAreAsked() throws Exception {
+    AgentIdentity node = agent("node-e");
+    RunView before;
+    dev.headroom.collector.runs.GpuSeries seriesBefore;
+    java.util.List<Alert> alertsBefore;
+    long lastSeq;
+    try (Collector first = Collector.start(config(), PREDICTOR, Clock.systemUTC())) {
+      lastSeq = feedEndedRun(first, node, RUN, 0);
+      first.flush();
+      before = first.registry().run(RUN).orElseThrow();
+      seriesBefore = first.registry().series(RUN, GPU).orElseThrow();
+      alertsBefore = first.catalog().recentAlerts(10);
+    }
+    assertThat(before.status()).isEqualTo(dev.headroom.collector.runs.RunStatus.ENDED);
+    assertThat(alertsBefore).extracting(Alert::kind).contains(AlertKind.DANGER);
+
+    try (Collector second = Collector.start(config(), PREDICTOR, Clock.systemUTC())) {
+      assertThat(second.registry().seriesPending(RUN)).as("an ended run is not replayed at start-up").isTrue();
+      // Everything the runs list and the run page show, before a single frame was read back.
+      assertThat(second.registry().run(RUN)).contains(before);
+      assertThat(second.registry().runs()).containsExactly(before);
+      assertThat(second.catalog().recentAlerts(10)).isEqualTo(alertsBefore);
+
+      // The run's page asks for its series over HTTP: that is when the recording is read.
+      var http = java.net.http.HttpClient.newHttpClient();
+      var response = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+          + second.httpAddress().getPort() + "/api/runs/" + RUN)).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).isEqualTo(200);
+      var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body());
+      assertThat(json.at("/gpus/0/series/usedBytes").size()).isEqualTo(seriesBefore.usedBytes().size());
+      assertThat(second.registry().seriesPending(RUN)).isFalse();
+      assertThat(second.registry().series(RUN, GPU)).contains(seriesBefore);
+      assertThat(seriesBefore.usedBytes()).hasSize(11);
+      assertThat(seriesBefore.allocatedBytes()).hasSize(10);
+      assertThat(second.registry().run(RUN)).contains(before);
+
+      // The duplicate filter knows the recording's last frame without having replayed it.
+      try (var agent = new dev.headroom.collector.testing.AckingAgent(second.ingestAddress(), node.agentId(),
+          node.bootId(), node.hostname())) {
+        assertThat(agent.resumeAfter()).isEqualTo(lastSeq);
+      }
+    }
+  }
+
+  @Test
+  void aNewFrameForARunRestoredFromItsSummaryLandsAfterItsRecordedSeries() throws Exception {
+    AgentIdentity node = agent("node-n");
+    long seq;
+    try (Collector first = Collector.start(config(), PREDICTOR, Clock.systemUTC())) {
+      seq = feedEndedRun(first, node, RUN, 0);
+    }
+    try (Collector second = Collector.start(config(), PREDICTOR, Clock.systemUTC())) {
+      assertThat(second.registry().seriesPending(RUN)).isTrue();
+      // The process is back on the GPU: the run's series are read first, then the new point follows.
+      second.registry().onObservation(node, ++seq, report("node-n", GPU, 0, T0.plusSeconds(60), 50 * GIB, 4242));
+      assertThat(second.registry().seriesPending(RUN)).isFalse();
+      var used = second.registry().series(RUN, GPU).orElseThrow().usedBytes();
+      assertThat(used).hasSize(12);
+      assertThat(used.get(11).at()).isEqualTo(T0.plusSeconds(60));
+      assertThat(second.registry().run(RUN).orElseThrow().status()).isNotEqualTo(dev.headroom.collector.runs.RunStatus.ENDED);
+    }
+  }
+
+  @Test
+  void aRunWithFramesAfterItsLastSummaryIsReplayedAndALiveRunToo() throws Exception {
+    AgentIdentity ended = agent("node-s");
+    AgentIdentity live = agent("node-l");
+    Collector first = Collector.start(config(), PREDICTOR, Clock.systemUTC());
+    try {
+      long seq = feedEndedRun(first, ended, "stale-summary", 0);
+      first.registry().onObservation(live, 1, new RunSpecDeclared(Instant.now(), "live-run", 0, "{}"));
+      first.registry().onObservation(live, 2, report("node-l", GPU_2, 0, Instant.now(), 20 * GIB, 77));
+      first.flush(); // the summaries cover both runs so far ...
+      // ... then one more report of each reaches the recordings but not the catalog before the collector dies.
+      first.registry().onObservation(ended, ++seq, report("node-s", GPU, 0, T0.plusSeconds(60), 3 * GIB));
+      first.registry().onObservation(live, 3, report("node-l", GPU_2, 0, Instant.now().plusSeconds(1), 21 * GIB, 77));
+
+      try (Collector second = Collector.start(config(), PREDICTOR, Clock.systemUTC())) {
+        assertThat(second.registry().seriesPending("stale-summary")).isFalse();
+        assertThat(second.registry().series("stale-summary", GPU).orElseThrow().usedBytes()).hasSize(12);
+        assertThat(second.registry().run("stale-summary").orElseThrow().gpus().get(0).lastUsedBytes())
+            .isEqualTo(3 * GIB);
+        assertThat(second.registry().seriesPending("live-run")).isFalse();
+        assertThat(second.registry().series("live-run", GPU_2).orElseThrow().usedBytes()).hasSize(2);
+        assertThat(second.registry().run("live-run").orElseThrow().gpus().get(0).lastUsedBytes()).isEqualTo(21 * GIB);
+      }
+    } finally {
+      first.close();
+    }
+  }
+
+  @Test
+  void aRunSeenRecentlyIsReplayedAtStartUpEvenWhenItsSummaryIsComplete() throws Exception {
+    AgentIdentity node = agent("node-r");
+    try (Collector first = Collector.start(config(), PREDICTOR, Clock.systemUTC())) {
+      first.registry().onObservation(node, 1, report("node-r", GPU, 0, Instant.now(), 20 * GIB, 31));
+    } // a clean close: the summary covers everything, but the run was active a moment ago
+    try (Collector second = Collector.start(config(), PREDICTOR, Clock.systemUTC())) {
+      String runId = second.registry().runs().get(0).runId();
+      assertThat(second.registry().seriesPending(runId)).isFalse();
+      assertThat(second.registry().series(runId, GPU).orElseThrow().usedBytes()).hasSize(1);
     }
   }
 

@@ -170,8 +170,16 @@ final class AgentSessionHandler extends SimpleChannelInboundHandler<Object> {
       try {
         listener.onObservations(identity, burst);
       } catch (RuntimeException e) {
-        log.error("agent {}: frames {}..{} could not be stored; closing so the agent replays them",
-            identity.agentId(), burst.get(0).sequence(), burst.get(burst.size() - 1).sequence(), e);
+        long storedThrough = storedPrefix(e, burst);
+        log.error("agent {}: frames {}..{} could not be stored (stored through {}); closing so the agent replays the"
+            + " rest", identity.agentId(), storedThrough + 1, burst.get(burst.size() - 1).sequence(), storedThrough, e);
+        if (storedThrough > lastStored) {
+          // The stored prefix is delivered: the agent's reconnect resumes after it, so those frames
+          // are acknowledged by the hello-ack and never handed to storage again.
+          lastStored = storedThrough;
+          counters.framesAccepted.add(burst.stream().filter(f -> f.sequence() <= storedThrough).count());
+          ledger.delivered(identity.agentId(), identity.bootId(), lastStored);
+        }
         closing = true;
         ctx.close();
         return false;
@@ -185,6 +193,20 @@ final class AgentSessionHandler extends SimpleChannelInboundHandler<Object> {
       ledger.delivered(identity.agentId(), identity.bootId(), lastStored);
     }
     return true;
+  }
+
+  /**
+   * How much of a refused burst is stored: what the listener said ({@link PartlyStoredException}),
+   * never beyond the burst; nothing of it otherwise.
+   */
+  private long storedPrefix(RuntimeException e, List<AcceptedFrame> burst) {
+    long before = burst.get(0).sequence() - 1;
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof PartlyStoredException partly) {
+        return Math.min(Math.max(before, partly.storedThroughSequence()), burst.get(burst.size() - 1).sequence());
+      }
+    }
+    return before;
   }
 
   /**

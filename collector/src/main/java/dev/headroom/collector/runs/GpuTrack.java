@@ -30,11 +30,15 @@ final class GpuTrack {
   private long restoredPeakUsed = -1;
   private List<Long> pids = List.of();
   private boolean sawRunProcess;
+  /** Latest allocator values from a summary, shown while the series wait in the recording. */
+  private OptionalLong restoredLastAllocated = OptionalLong.empty();
+  private OptionalLong restoredLastReserved = OptionalLong.empty();
 
-  private final PeakSeries used;
-  private final PeakSeries usable;
-  private final PeakSeries allocated;
-  private final PeakSeries reserved;
+  // Not final: a run restored from its summary adopts the series replayed from its recording.
+  private PeakSeries used;
+  private PeakSeries usable;
+  private PeakSeries allocated;
+  private PeakSeries reserved;
 
   GpuTrack(String uuid, int seriesPoints) {
     this.uuid = uuid;
@@ -96,6 +100,48 @@ final class GpuTrack {
     this.usableBytes = usableBytes;
   }
 
+  /** Everything the view shows except the series. */
+  GpuSummary summary() {
+    return new GpuSummary(uuid, hostname, index, name, totalBytes, usableBytes, peakUsedBytes(), peakAllocatedBytes,
+        peakReservedBytes, lastUsedBytes, lastRatio, lastAllocated(), lastReserved(), numAllocRetries, deviceState,
+        Optional.ofNullable(lastReportAt), sawRunProcess, pids);
+  }
+
+  /** Brings back a summary taken before a restart; the series stay empty until adopted. */
+  void restoreSummary(GpuSummary s) {
+    restoreIdentity(s.hostname(), s.index(), s.name(), s.totalBytes(), s.usableBytes());
+    restorePeaks(s.peakUsedBytes(), s.peakAllocatedBytes(), s.peakReservedBytes());
+    lastUsedBytes = s.lastUsedBytes();
+    lastRatio = s.lastRatio();
+    restoredLastAllocated = s.lastAllocatedBytes();
+    restoredLastReserved = s.lastReservedBytes();
+    numAllocRetries = Math.max(numAllocRetries, s.numAllocRetries());
+    deviceState = s.deviceState();
+    lastReportAt = s.lastReportAt().orElse(null);
+    sawRunProcess |= s.sawRunProcess();
+    pids = s.pids();
+  }
+
+  /**
+   * Takes the series another track rebuilt from this GPU's recording. Points this track gathered
+   * meanwhile (none: the registry loads a restored run before it applies anything to it) would be
+   * replaced, so the caller loads first.
+   */
+  void adoptSeries(GpuTrack replayed) {
+    used = replayed.used;
+    usable = replayed.usable;
+    allocated = replayed.allocated;
+    reserved = replayed.reserved;
+  }
+
+  private OptionalLong lastAllocated() {
+    return allocated.isEmpty() ? restoredLastAllocated : OptionalLong.of(allocated.last());
+  }
+
+  private OptionalLong lastReserved() {
+    return reserved.isEmpty() ? restoredLastReserved : OptionalLong.of(reserved.last());
+  }
+
   boolean sawRunProcess() {
     return sawRunProcess;
   }
@@ -132,9 +178,9 @@ final class GpuTrack {
         peakUsed,
         lastRatio,
         usableBytes <= 0 ? 0.0 : (double) peakUsed / usableBytes,
-        allocated.isEmpty() ? OptionalLong.empty() : OptionalLong.of(allocated.last()),
+        lastAllocated(),
         peakAllocated,
-        reserved.isEmpty() ? OptionalLong.empty() : OptionalLong.of(reserved.last()),
+        lastReserved(),
         peakReserved,
         numAllocRetries,
         deviceState,

@@ -33,6 +33,18 @@ final class Run {
   private final Set<Long> pids = new HashSet<>();
   private final Map<String, GpuTrack> gpus = new LinkedHashMap<>();
   private final int seriesPoints;
+  /** Per agent life, the last frame attributed to this run: what its recordings end with. */
+  private final Map<AgentLife, Long> recordedThrough = new LinkedHashMap<>();
+  /** Non-null while the series of a run restored from its summary are still in its recording. */
+  private SeriesLoad pendingSeries;
+
+  private record AgentLife(String agentId, String bootId) {}
+
+  /** Rebuilds a restored run's series from its recording: GPU uuid → a track holding them. */
+  @FunctionalInterface
+  interface SeriesLoad {
+    Map<String, GpuTrack> load();
+  }
 
   Run(String runId, RunKeySource source, String hostname, Instant startedAt, int seriesPoints) {
     this.runId = runId;
@@ -46,6 +58,31 @@ final class Run {
   synchronized void seen(Instant at) {
     if (at.isAfter(lastSeenAt)) {
       lastSeenAt = at;
+    }
+  }
+
+  /** Frame {@code sequence} of (agent, boot) was attributed to this run. */
+  synchronized void recorded(String agentId, String bootId, long sequence) {
+    recordedThrough.merge(new AgentLife(agentId, bootId), sequence, Math::max);
+  }
+
+  synchronized boolean seriesPending() {
+    return pendingSeries != null;
+  }
+
+  /**
+   * Reads the series of a run restored from its summary from its recording, once; the caller (the
+   * registry) bounds how many run at a time. Holding this run's lock meanwhile makes every other
+   * reader and writer of the run wait for the series rather than see them half-built.
+   */
+  synchronized void loadSeries() {
+    SeriesLoad load = pendingSeries;
+    if (load == null) {
+      return;
+    }
+    pendingSeries = null;
+    for (Map.Entry<String, GpuTrack> replayed : load.load().entrySet()) {
+      track(replayed.getKey()).adoptSeries(replayed.getValue());
     }
   }
 
@@ -111,8 +148,11 @@ final class Run {
 
   /** Moves another run's GPUs into this one (a process run that later declared its run id). */
   synchronized void absorb(Run other) {
+    loadSeries();
     synchronized (other) {
+      other.loadSeries();
       other.gpus.forEach(gpus::putIfAbsent);
+      other.recordedThrough.forEach((life, seq) -> recordedThrough.merge(life, seq, Math::max));
       pids.addAll(other.pids);
       seen(other.lastSeenAt);
     }
@@ -129,11 +169,49 @@ final class Run {
     }
   }
 
+  /**
+   * Brings back a run from the summary taken before a restart: everything its view shows, while its
+   * series stay in the recording until {@link #loadSeries()}.
+   */
+  synchronized void restoreSummary(Optional<String> spec, RunPredictor predictor, RunSummary summary, SeriesLoad load) {
+    seen(summary.lastSeenAt());
+    spec.ifPresent(s -> declare(s, predictor));
+    reportInterval = summary.reportInterval();
+    lastStep = Math.max(lastStep, summary.lastStep().orElse(-1));
+    for (GpuSummary gpu : summary.gpus()) {
+      track(gpu.uuid()).restoreSummary(gpu);
+    }
+    for (RecordedThrough r : summary.recordedThrough()) {
+      recorded(r.agentId(), r.bootId(), r.sequence());
+    }
+    pendingSeries = load;
+  }
+
+  /** The run as the catalog keeps it, with a summary taken under this lock. */
+  synchronized StoredRun stored(RegistryPolicy policy, Instant now) {
+    RunView view = view(policy, now);
+    List<GpuSummary> summaries = new ArrayList<>();
+    for (GpuView g : view.gpus()) {
+      summaries.add(gpus.get(g.uuid()).summary());
+    }
+    List<RecordedThrough> through = new ArrayList<>();
+    recordedThrough.forEach((life, seq) -> through.add(new RecordedThrough(life.agentId(), life.bootId(), seq)));
+    RunSummary summary = new RunSummary(lastSeenAt, view.status(), reportInterval, view.lastStep(), summaries, through);
+    return new StoredRun(runId, source, hostname, startedAt, lastSeenAt, Optional.ofNullable(specJson),
+        view.gpus().stream().map(StoredGpu::of).toList(), Optional.of(summary));
+  }
+
   private GpuTrack track(String uuid) {
     return gpus.computeIfAbsent(uuid, u -> new GpuTrack(u, seriesPoints));
   }
 
+  /** The GPU tracks as they are (a scratch registry's replayed run hands them over this way). */
+  synchronized Map<String, GpuTrack> tracks() {
+    return new LinkedHashMap<>(gpus);
+  }
+
   synchronized Optional<GpuSeries> series(String uuid) {
+    loadSeries();
     return Optional.ofNullable(gpus.get(uuid)).map(GpuTrack::series);
   }
 

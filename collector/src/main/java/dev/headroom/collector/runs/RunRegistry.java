@@ -23,7 +23,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Attributes every accepted observation to runs and keeps their state.
@@ -37,7 +40,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * Listeners run on the calling thread, in registration order (storage first, then alerts).
  */
 public final class RunRegistry implements ObservationListener {
+  private static final Logger log = LoggerFactory.getLogger(RunRegistry.class);
   private static final int MAX_RUN_ID_LENGTH = 200;
+  /** Restored runs whose series are read from their recordings at the same time, at most. */
+  private static final int CONCURRENT_SERIES_LOADS = 2;
 
   private final RunPredictor predictor;
   private final RegistryPolicy policy;
@@ -58,6 +64,13 @@ public final class RunRegistry implements ObservationListener {
 
   private final AtomicLong observations = new AtomicLong();
   private final AtomicLong unattributed = new AtomicLong();
+  /**
+   * Bounds the disk reads of lazily restored runs: a dashboard opening many ended runs at once
+   * must not read all their recordings in parallel.
+   */
+  private final Semaphore seriesLoads = new Semaphore(CONCURRENT_SERIES_LOADS);
+  /** True during {@link #replay}: runs restored from their summary are left alone then. */
+  private volatile boolean replaying;
 
   private record HostPid(String hostname, long pid) {}
 
@@ -83,6 +96,7 @@ public final class RunRegistry implements ObservationListener {
     if (runIds.isEmpty()) {
       unattributed.incrementAndGet();
     }
+    recorded(from, sequence, runIds);
     for (RunObservationListener listener : listeners) {
       listener.onRunObservation(from, sequence, observation, runIds);
     }
@@ -101,11 +115,52 @@ public final class RunRegistry implements ObservationListener {
       if (runIds.isEmpty()) {
         unattributed.incrementAndGet();
       }
+      recorded(from, o.sequence(), runIds);
       batch.add(new RunObservation(o.sequence(), o.observation(), runIds, o.observationFrameBytes()));
     }
     for (RunObservationListener listener : listeners) {
       listener.onRunObservations(from, batch);
     }
+  }
+
+  /**
+   * Replays a recorded observation while restoring (before ingest starts, one thread): like {@link
+   * #onObservation}, except that runs restored from their summary are left as they are, since their
+   * own recording holds this frame too and their series come from it when needed.
+   */
+  public void replay(AgentIdentity from, long sequence, Observation observation) {
+    replaying = true;
+    try {
+      onObservation(from, sequence, observation);
+    } finally {
+      replaying = false;
+    }
+  }
+
+  /** Each run a frame went to remembers it, so its summary can tell what its recording holds. */
+  private void recorded(AgentIdentity from, long sequence, List<String> runIds) {
+    for (String id : runIds) {
+      Run run = runs.get(id);
+      if (run != null && prepared(run)) {
+        run.recorded(from.agentId(), from.bootId(), sequence);
+      }
+    }
+  }
+
+  /**
+   * Whether an observation may be applied to {@code run} now. A run restored from its summary gets
+   * its series from its recording first, so a new point lands after the old ones; while replaying,
+   * such a run is skipped (its recording has the frame).
+   */
+  private boolean prepared(Run run) {
+    if (!run.seriesPending()) {
+      return true;
+    }
+    if (replaying) {
+      return false;
+    }
+    run.loadSeries();
+    return true;
   }
 
   private List<String> attribute(AgentIdentity from, Observation observation) {
@@ -141,7 +196,9 @@ public final class RunRegistry implements ObservationListener {
       } else {
         String id = processRunId(report.hostname(), report.uuid(), process.pid());
         Run run = runOrCreate(id, RunKeySource.PROCESS, report.hostname(), report.at());
-        run.addPid(process.pid());
+        if (prepared(run)) {
+          run.addPid(process.pid());
+        }
         targets.add(id);
       }
     }
@@ -163,7 +220,7 @@ public final class RunRegistry implements ObservationListener {
     }
     for (String id : targets) {
       Run run = runs.get(id);
-      if (run != null) {
+      if (run != null && prepared(run)) {
         run.onDeviceReport(report);
         gpuRuns.computeIfAbsent(report.uuid(), u -> ConcurrentHashMap.newKeySet()).add(id);
       }
@@ -181,6 +238,9 @@ public final class RunRegistry implements ObservationListener {
     Run run = runs.get(runId.get());
     if (run == null) {
       return List.of();
+    }
+    if (!prepared(run)) {
+      return List.of(run.runId);
     }
     Optional<String> placed = uuid.or(() -> gpuByFrameworkOrdinal(run, key, sample.cudaDevice()));
     if (placed.isEmpty()) {
@@ -223,7 +283,7 @@ public final class RunRegistry implements ObservationListener {
   private List<String> onStep(AgentIdentity from, StepMark mark) {
     HostPid key = new HostPid(from.hostname(), mark.pid());
     Optional<String> runId = runOfProcess(from.agentId(), key, onlyGpuOf(key));
-    runId.map(runs::get).ifPresent(run -> run.onStep(mark.step(), mark.at()));
+    runId.map(runs::get).filter(this::prepared).ifPresent(run -> run.onStep(mark.step(), mark.at()));
     return runId.filter(runs::containsKey).map(List::of).orElse(List.of());
   }
 
@@ -233,6 +293,9 @@ public final class RunRegistry implements ObservationListener {
       return List.of();
     }
     Run run = runOrCreate(runId, RunKeySource.DECLARED, from.hostname(), declared.at());
+    if (!prepared(run)) {
+      return List.of(runId);
+    }
     if (declared.pid() == 0) {
       agentRuns.put(from.agentId(), runId);
     } else {
@@ -270,7 +333,9 @@ public final class RunRegistry implements ObservationListener {
     for (String id : gpuRuns.getOrDefault(uuid, Set.of())) {
       Run run = runs.get(id);
       if (run != null && run.presentOn(uuid)) {
-        run.seen(at);
+        if (prepared(run)) {
+          run.seen(at);
+        }
         targets.add(id);
       }
     }
@@ -284,7 +349,9 @@ public final class RunRegistry implements ObservationListener {
     if (run == null) {
       return List.of();
     }
-    run.seen(at);
+    if (prepared(run)) {
+      run.seen(at);
+    }
     return List.of(id);
   }
 
@@ -339,6 +406,81 @@ public final class RunRegistry implements ObservationListener {
       processRuns.put(new HostPid(declaration.hostname(), declaration.pid()), declaration.runId());
       run.addPid(declaration.pid());
     }
+  }
+
+  /**
+   * Brings back a run from its catalog summary alone (before ingest starts): its view is the
+   * summary's, and its series are read from {@code recordings} the first time they are asked for,
+   * or before the first new observation is applied to it. For ended runs, so that start-up does not
+   * read every retained recording.
+   *
+   * @throws IllegalArgumentException when {@code stored} has no summary
+   */
+  public void restoreWithoutSeries(StoredRun stored, RecordedRunSource recordings) {
+    RunSummary summary = stored.summary().orElseThrow(
+        () -> new IllegalArgumentException("run " + stored.runId() + " has no summary to restore from"));
+    Run run = runOrCreateQuietly(stored);
+    run.restoreSummary(stored.specJson(), predictor, summary, () -> replaySeries(stored, recordings));
+    for (GpuSummary gpu : summary.gpus()) {
+      gpuRuns.computeIfAbsent(gpu.uuid(), u -> ConcurrentHashMap.newKeySet()).add(stored.runId());
+    }
+  }
+
+  /**
+   * Rebuilds one restored run's series by replaying its recording into a scratch registry that
+   * knows the same declarations (so each frame is attributed as it was when it arrived), then hands
+   * the scratch run's tracks over. A recording that cannot be read leaves the run with its summary.
+   */
+  private Map<String, GpuTrack> replaySeries(StoredRun stored, RecordedRunSource recordings) {
+    long startedNanos = System.nanoTime();
+    seriesLoads.acquireUninterruptibly();
+    try {
+      RunRegistry scratch = new RunRegistry(RunPredictor.NONE, policy, clock);
+      scratch.agentRuns.putAll(agentRuns);
+      scratch.processRuns.putAll(processRuns);
+      scratch.runs.put(stored.runId(),
+          new Run(stored.runId(), stored.source(), stored.hostname(), stored.startedAt(), policy.seriesPoints()));
+      long observed = recordings.replay(stored.runId(), scratch);
+      Run replayed = scratch.runs.get(stored.runId());
+      log.info("loaded the series of run {} from {} recorded observation(s) in {} ms", stored.runId(), observed,
+          (System.nanoTime() - startedNanos) / 1_000_000L);
+      return replayed == null ? Map.of() : replayed.tracks();
+    } catch (java.io.IOException | RuntimeException e) {
+      log.error("cannot read the series of run {} from its recording ({}); it shows its summary only",
+          stored.runId(), e.toString());
+      return Map.of();
+    } finally {
+      seriesLoads.release();
+    }
+  }
+
+  /** True while a run restored from its summary has not read its series yet. */
+  public boolean seriesPending(String runId) {
+    Run run = runs.get(runId);
+    return run != null && run.seriesPending();
+  }
+
+  /**
+   * Keeps {@code report} as its GPU's latest for the fleet view unless a later one is known (the
+   * tail of a recording that was not replayed, while restoring).
+   */
+  public void restoreLatestReport(DeviceReport report) {
+    latestReports.merge(report.uuid(), report, (known, restored) -> restored.at().isAfter(known.at()) ? restored : known);
+  }
+
+  /** Every run as the catalog keeps it, each with a summary taken under the run's lock. */
+  public List<StoredRun> storedRuns() {
+    Instant now = clock.instant();
+    List<StoredRun> out = new ArrayList<>(runs.size());
+    for (Run run : runs.values()) {
+      out.add(run.stored(policy, now));
+    }
+    return out;
+  }
+
+  /** One run as the catalog keeps it, with its summary. */
+  public Optional<StoredRun> storedRun(String runId) {
+    return Optional.ofNullable(runs.get(runId)).map(r -> r.stored(policy, clock.instant()));
   }
 
   private Run runOrCreateQuietly(StoredRun stored) {

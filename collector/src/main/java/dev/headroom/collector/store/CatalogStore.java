@@ -9,6 +9,7 @@ import dev.headroom.analyzer.alert.Condition;
 import dev.headroom.analyzer.alert.Severity;
 import dev.headroom.collector.runs.RunDeclaration;
 import dev.headroom.collector.runs.RunKeySource;
+import dev.headroom.collector.runs.RunSummary;
 import dev.headroom.collector.runs.StoredGpu;
 import dev.headroom.collector.runs.StoredRun;
 import java.io.Closeable;
@@ -28,6 +29,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The run catalog and the alert history in one SQLite file (through JDBC). WAL journal with
@@ -38,8 +41,10 @@ import java.util.Optional;
  * changes, a periodic peak flush — so one connection is plenty).
  */
 public final class CatalogStore implements Closeable {
+  private static final Logger log = LoggerFactory.getLogger(CatalogStore.class);
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final int SCHEMA_VERSION = 1;
+  /** 2: runs.summary_json (ended runs restored without a replay) and run_merges. */
+  private static final int SCHEMA_VERSION = 2;
 
   private final Path file;
   private final Connection connection;
@@ -67,7 +72,12 @@ public final class CatalogStore implements Closeable {
         s.execute("PRAGMA busy_timeout=5000");
         s.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
         s.execute("CREATE TABLE IF NOT EXISTS runs (run_id TEXT PRIMARY KEY, source TEXT NOT NULL,"
-            + " hostname TEXT NOT NULL, started_at TEXT NOT NULL, last_seen_at TEXT NOT NULL, spec_json TEXT)");
+            + " hostname TEXT NOT NULL, started_at TEXT NOT NULL, last_seen_at TEXT NOT NULL, spec_json TEXT,"
+            + " summary_json TEXT)");
+        if (!hasColumn(s, "runs", "summary_json")) {
+          // A catalog of schema 1: its runs have no summary, so they are replayed as before.
+          s.execute("ALTER TABLE runs ADD COLUMN summary_json TEXT");
+        }
         s.execute("CREATE TABLE IF NOT EXISTS run_gpus (run_id TEXT NOT NULL, uuid TEXT NOT NULL,"
             + " hostname TEXT, idx INTEGER NOT NULL, name TEXT, total_bytes INTEGER NOT NULL,"
             + " usable_bytes INTEGER NOT NULL, peak_used_bytes INTEGER NOT NULL,"
@@ -82,7 +92,10 @@ public final class CatalogStore implements Closeable {
         s.execute("CREATE TABLE IF NOT EXISTS run_processes (hostname TEXT NOT NULL, pid INTEGER NOT NULL,"
             + " run_id TEXT NOT NULL, PRIMARY KEY (hostname, pid))");
         s.execute("CREATE TABLE IF NOT EXISTS run_agents (agent_id TEXT PRIMARY KEY, run_id TEXT NOT NULL)");
-        s.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', '" + SCHEMA_VERSION + "')");
+        // A process run merged into a declared run keeps its recording under its own id: the
+        // declared run's series include it.
+        s.execute("CREATE TABLE IF NOT EXISTS run_merges (from_run_id TEXT PRIMARY KEY, into_run_id TEXT NOT NULL)");
+        s.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', '" + SCHEMA_VERSION + "')");
       }
       return new CatalogStore(file, c);
     } catch (SQLException e) {
@@ -90,26 +103,50 @@ public final class CatalogStore implements Closeable {
     }
   }
 
+  private static boolean hasColumn(Statement s, String table, String column) throws SQLException {
+    try (ResultSet r = s.executeQuery("PRAGMA table_info(" + table + ")")) {
+      while (r.next()) {
+        if (column.equals(r.getString("name"))) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   public Path file() {
     return file;
   }
 
-  /** Inserts or replaces a run and its GPUs, in one transaction. */
+  /**
+   * Inserts or replaces a run and its GPUs, in one transaction. A run without a summary keeps the
+   * summary saved before: a restarted collector compares a summary with the recording's tail, so
+   * an older summary only makes that run replayed rather than shown wrong. Peaks never go down (a
+   * row queued earlier may be written after a later one).
+   */
   public synchronized void saveRun(StoredRun run) {
     inTransaction(() -> {
       try (PreparedStatement p = connection.prepareStatement(
-          "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(run_id) DO UPDATE SET"
-              + " last_seen_at = excluded.last_seen_at, spec_json = COALESCE(excluded.spec_json, runs.spec_json)")) {
+          "INSERT INTO runs (run_id, source, hostname, started_at, last_seen_at, spec_json, summary_json)"
+              + " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(run_id) DO UPDATE SET"
+              + " last_seen_at = excluded.last_seen_at, spec_json = COALESCE(excluded.spec_json, runs.spec_json),"
+              + " summary_json = COALESCE(excluded.summary_json, runs.summary_json)")) {
         p.setString(1, run.runId());
         p.setString(2, run.source().name());
         p.setString(3, run.hostname());
         p.setString(4, run.startedAt().toString());
         p.setString(5, run.lastSeenAt().toString());
         p.setString(6, run.specJson().orElse(null));
+        p.setString(7, run.summary().map(RunSummaryJson::write).orElse(null));
         p.executeUpdate();
       }
       try (PreparedStatement p = connection.prepareStatement(
-          "INSERT OR REPLACE INTO run_gpus VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+          "INSERT INTO run_gpus VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(run_id, uuid) DO UPDATE SET"
+              + " hostname = excluded.hostname, idx = excluded.idx, name = excluded.name,"
+              + " total_bytes = excluded.total_bytes, usable_bytes = excluded.usable_bytes,"
+              + " peak_used_bytes = MAX(run_gpus.peak_used_bytes, excluded.peak_used_bytes),"
+              + " peak_allocated_bytes = MAX(run_gpus.peak_allocated_bytes, excluded.peak_allocated_bytes),"
+              + " peak_reserved_bytes = MAX(run_gpus.peak_reserved_bytes, excluded.peak_reserved_bytes)")) {
         for (StoredGpu g : run.gpus()) {
           p.setString(1, run.runId());
           p.setString(2, g.uuid());
@@ -181,7 +218,36 @@ public final class CatalogStore implements Closeable {
           p.executeUpdate();
         }
       }
+      try (PreparedStatement p = connection.prepareStatement("DELETE FROM run_merges WHERE into_run_id = ?")) {
+        p.setString(1, runId);
+        p.executeUpdate();
+      }
     });
+  }
+
+  /** A process run was merged into a declared run: its recording belongs to that run from now on. */
+  public synchronized void saveMerge(String fromRunId, String intoRunId) {
+    inTransaction(() -> {
+      try (PreparedStatement p = connection.prepareStatement("INSERT OR REPLACE INTO run_merges VALUES (?, ?)")) {
+        p.setString(1, fromRunId);
+        p.setString(2, intoRunId);
+        p.executeUpdate();
+      }
+    });
+  }
+
+  /** Declared run id → the process runs merged into it, in id order. */
+  public synchronized Map<String, List<String>> loadMerges() {
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    try (Statement s = connection.createStatement();
+        ResultSet r = s.executeQuery("SELECT * FROM run_merges ORDER BY into_run_id, from_run_id")) {
+      while (r.next()) {
+        out.computeIfAbsent(r.getString("into_run_id"), k -> new ArrayList<>()).add(r.getString("from_run_id"));
+      }
+    } catch (SQLException e) {
+      throw new StoreException("cannot read run merges from " + file, e);
+    }
+    return out;
   }
 
   public synchronized List<StoredRun> loadRuns() {
@@ -201,13 +267,28 @@ public final class CatalogStore implements Closeable {
           String id = r.getString("run_id");
           runs.add(new StoredRun(id, RunKeySource.valueOf(r.getString("source")), r.getString("hostname"),
               Instant.parse(r.getString("started_at")), Instant.parse(r.getString("last_seen_at")),
-              Optional.ofNullable(r.getString("spec_json")), gpus.getOrDefault(id, List.of())));
+              Optional.ofNullable(r.getString("spec_json")), gpus.getOrDefault(id, List.of()),
+              summary(id, r.getString("summary_json"))));
         }
       }
     } catch (SQLException e) {
       throw new StoreException("cannot read runs from " + file, e);
     }
     return runs;
+  }
+
+  /** A summary that cannot be read only costs a replay of its run: say so and go on without it. */
+  private Optional<RunSummary> summary(String runId, String json) {
+    if (json == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(RunSummaryJson.read(json));
+    } catch (IllegalArgumentException | java.time.DateTimeException e) {
+      log.warn("{}: the summary of run {} cannot be read ({}); its recording is replayed instead", file, runId,
+          e.getMessage());
+      return Optional.empty();
+    }
   }
 
   /** Records an alert as raised, updated or resolved: one row per (kind, run, subject, raise time). */

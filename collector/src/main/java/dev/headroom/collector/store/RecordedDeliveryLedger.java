@@ -1,14 +1,14 @@
 package dev.headroom.collector.store;
 
 import dev.headroom.collector.ingest.DeliveryLedger;
-import dev.headroom.protocol.recording.RecordedObservation;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The ingest server's duplicate filter, seeded at start-up from what the recordings hold: a frame
- * that was persisted just before a crash, but never acknowledged, is recognised when the agent
- * replays it and is not stored twice.
+ * The ingest server's duplicate filter, seeded at start-up from what the recordings hold (the
+ * replayed recordings, and the tail of every recording that was not replayed): a frame that was
+ * persisted just before a crash, but never acknowledged, is recognised when the agent replays it
+ * and is not stored twice.
  *
  * <p>Thread-safe.
  */
@@ -25,15 +25,5 @@ public final class RecordedDeliveryLedger implements DeliveryLedger {
   @Override
   public void delivered(String agentId, String bootId, long sequence) {
     last.merge(new AgentBoot(agentId, bootId), sequence, Math::max);
-  }
-
-  /** Seeds from one recorded observation. */
-  public void recorded(RecordedObservation observation) {
-    delivered(observation.source().agentId(), observation.source().bootId(), observation.sequence());
-  }
-
-  /** True when this (agent, boot, sequence) was already delivered. */
-  public boolean seen(String agentId, String bootId, long sequence) {
-    return sequence <= lastSequence(agentId, bootId);
   }
 }

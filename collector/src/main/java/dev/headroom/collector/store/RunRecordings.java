@@ -1,7 +1,9 @@
 package dev.headroom.collector.store;
 
+import dev.headroom.analyzer.model.DeviceReport;
 import dev.headroom.analyzer.model.Observation;
 import dev.headroom.collector.AgentIdentity;
+import dev.headroom.collector.ingest.PartlyStoredException;
 import dev.headroom.collector.runs.RunObservation;
 import dev.headroom.collector.runs.RunObservationListener;
 import dev.headroom.protocol.recording.RecordedObservation;
@@ -24,11 +26,13 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +47,12 @@ import org.slf4j.LoggerFactory;
  * write throws, so the frame is not acknowledged and the agent sends it again. Forcing to the device
  * is left to {@link #forceDirty()}, which the collector calls periodically off the ingest path.
  *
+ * <p><b>Each frame once.</b> Every writer knows the last sequence its folder holds (seeded when the
+ * collector restores, read from the folder's tail otherwise) and skips a frame at or below it: a
+ * burst refused after part of it was written (one of its runs' writes failed) is sent again by the
+ * agent, and what was written the first time is not written twice. A writer whose write failed is
+ * dropped, so its successor starts from what the folder really holds.
+ *
  * <p>Thread-safe: one writer per (run, agent), each synchronized by itself.
  */
 public final class RunRecordings implements RunObservationListener, Closeable {
@@ -55,6 +65,9 @@ public final class RunRecordings implements RunObservationListener, Closeable {
   private final InstantSource clock;
   private final Map<Path, OpenWriter> writers = new ConcurrentHashMap<>();
   private final Map<WriterKey, OpenWriter> byKey = new ConcurrentHashMap<>();
+  /** Folder → the last sequence it holds, for folders without an open writer (restored, or idle-closed). */
+  private final Map<Path, Long> knownLastSequences = new ConcurrentHashMap<>();
+  private final LongAdder resentFramesSkipped = new LongAdder();
 
   private static final class OpenWriter {
     final Path directory;
@@ -62,11 +75,40 @@ public final class RunRecordings implements RunObservationListener, Closeable {
     volatile Instant lastWrite;
     /** Written since the last force. */
     volatile boolean dirty;
+    /** The highest sequence the folder holds; guarded by this. */
+    long lastSequence;
+    /** GPU uuid → the latest device report frame this writer wrote; guarded by this. */
+    final Map<String, byte[]> latestReportFrames = new LinkedHashMap<>();
+    final String agentId;
+    final String bootId;
 
-    OpenWriter(Path directory, RollingRecordingWriter writer, Instant now) {
+    OpenWriter(Path directory, RollingRecordingWriter writer, Instant now, long lastSequence, AgentIdentity from) {
       this.directory = directory;
       this.writer = writer;
       this.lastWrite = now;
+      this.lastSequence = lastSequence;
+      this.agentId = from.agentId();
+      this.bootId = from.bootId();
+    }
+
+    /**
+     * Closes the writer and leaves its tail marker, so a restart need not decode the last segment.
+     * Only a writer that wrote something knows its latest reports; one that wrote nothing leaves
+     * the folder as it was (its empty segment makes the walk back cheap anyway).
+     */
+    synchronized void closeWithMarker() throws IOException {
+      List<Path> segments = writer.segments();
+      writer.close();
+      if (latestReportFrames.isEmpty()) {
+        return;
+      }
+      try {
+        TailMarker.write(directory, segments.get(segments.size() - 1), agentId, bootId, lastSequence,
+            latestReportFrames.values());
+      } catch (IOException e) {
+        log.warn("cannot leave the tail marker in {} ({}); a restart reads its last segment instead", directory,
+            e.getMessage());
+      }
     }
   }
 
@@ -83,17 +125,8 @@ public final class RunRecordings implements RunObservationListener, Closeable {
 
   @Override
   public void onRunObservation(AgentIdentity from, long sequence, Observation observation, List<String> runIds) {
-    try {
-      if (runIds.isEmpty()) {
-        writer(new WriterKey(true, from.hostname(), from.agentId(), from.bootId()), from).append(sequence, observation);
-        return;
-      }
-      for (String runId : runIds) {
-        writer(new WriterKey(false, runId, from.agentId(), from.bootId()), from).append(sequence, observation);
-      }
-    } catch (IOException e) {
-      throw new StoreException("cannot record a frame of " + from.agentId() + " in " + directory + ": " + e.getMessage(), e);
-    }
+    List<RunObservation> one = List.of(new RunObservation(sequence, observation, runIds));
+    onRunObservations(from, one);
   }
 
   /**
@@ -103,8 +136,16 @@ public final class RunRecordings implements RunObservationListener, Closeable {
    */
   @Override
   public void onRunObservations(AgentIdentity from, List<RunObservation> batch) {
+    if (batch.isEmpty()) {
+      return;
+    }
     Map<WriterKey, List<SerializedObservation>> byWriter = new LinkedHashMap<>();
+    // Sequence → GPU of the burst's device reports: each writer keeps its latest per GPU for its tail marker.
+    Map<Long, String> reportGpus = new HashMap<>();
     for (RunObservation o : batch) {
+      if (o.observation() instanceof DeviceReport report) {
+        reportGpus.put(o.sequence(), report.uuid());
+      }
       // The bytes as received when the ingest kept them: the same frame, without serializing it again.
       SerializedObservation bytes = new SerializedObservation(o.sequence(), o.observationFrameBytes()
           .orElseGet(() -> ObservationMapping.toFrame(o.sequence(), o.observation()).toByteArray()));
@@ -117,28 +158,127 @@ public final class RunRecordings implements RunObservationListener, Closeable {
             k -> new ArrayList<>()).add(bytes);
       }
     }
-    try {
-      for (Map.Entry<WriterKey, List<SerializedObservation>> e : byWriter.entrySet()) {
-        writer(e.getKey(), from).appendAll(e.getValue());
+    // Every writer is tried even after one failed: what is stored now need not be sent again.
+    IOException failure = null;
+    long firstUnstored = Long.MAX_VALUE;
+    for (Map.Entry<WriterKey, List<SerializedObservation>> e : byWriter.entrySet()) {
+      List<SerializedObservation> records = e.getValue();
+      OpenWriter open;
+      try {
+        open = writer(e.getKey(), from);
+      } catch (IOException ex) {
+        failure = first(failure, ex);
+        firstUnstored = Math.min(firstUnstored, records.get(0).sequence());
+        continue;
       }
-    } catch (IOException e) {
-      throw new StoreException("cannot record frames of " + from.agentId() + " in " + directory + ": " + e.getMessage(), e);
+      WriteFailure failed = append(open, records, reportGpus);
+      if (failed != null) {
+        failure = first(failure, failed.cause());
+        firstUnstored = Math.min(firstUnstored, failed.firstUnstored());
+      }
     }
+    if (failure != null) {
+      long storedThrough = firstUnstored - 1;
+      throw new PartlyStoredException("cannot record frames " + batch.get(0).sequence() + ".."
+          + batch.get(batch.size() - 1).sequence() + " of " + from.agentId() + " in " + directory + " (stored through "
+          + storedThrough + "): " + failure.getMessage(), storedThrough, failure);
+    }
+  }
+
+  private static IOException first(IOException known, IOException next) {
+    return known == null ? next : known;
+  }
+
+  /** A write that failed: the first record of it the folder may not hold, and why. */
+  private record WriteFailure(long firstUnstored, IOException cause) {}
+
+  /**
+   * Appends the records above the folder's last sequence.
+   *
+   * @return null when all are stored; otherwise what failed, having dropped the writer
+   */
+  private WriteFailure append(OpenWriter open, List<SerializedObservation> records, Map<Long, String> reportGpus) {
+    synchronized (open) {
+      List<SerializedObservation> fresh = new ArrayList<>(records.size());
+      for (SerializedObservation r : records) {
+        if (r.sequence() > open.lastSequence) {
+          fresh.add(r);
+        }
+      }
+      if (fresh.size() < records.size()) {
+        resentFramesSkipped.add(records.size() - fresh.size());
+      }
+      if (fresh.isEmpty()) {
+        return null;
+      }
+      try {
+        open.writer.appendAll(fresh);
+        open.lastSequence = fresh.get(fresh.size() - 1).sequence();
+        for (SerializedObservation r : fresh) {
+          String gpu = reportGpus.get(r.sequence());
+          if (gpu != null) {
+            open.latestReportFrames.put(gpu, r.observationFrameBytes());
+          }
+        }
+        return null;
+      } catch (IOException e) {
+        // A batch spanning segments may be written in part: what the folder holds decides.
+        long held = drop(open);
+        for (SerializedObservation r : fresh) {
+          if (r.sequence() > held) {
+            return new WriteFailure(r.sequence(), e);
+          }
+        }
+        return null;
+      }
+    }
+  }
+
+  /** Closes a writer after a failed write; returns the last sequence its folder holds. */
+  private long drop(OpenWriter open) {
+    writers.remove(open.directory, open);
+    byKey.values().removeIf(w -> w == open);
+    try {
+      open.writer.close();
+    } catch (IOException e) {
+      log.warn("closing the recording in {} after a failed write failed too: {}", open.directory, e.getMessage());
+    }
+    long held;
+    try {
+      held = RecordingTail.read(open.directory).map(RecordingTail::lastSequence).orElse(0L);
+    } catch (IOException e) {
+      held = open.lastSequence; // cannot tell: what was known to be written before this batch
+    }
+    knownLastSequences.put(open.directory, Math.max(held, open.lastSequence));
+    return Math.max(held, open.lastSequence);
+  }
+
+  /**
+   * Tells the recordings the last sequence each folder holds (what the collector read while
+   * restoring), so a writer opened later for it skips frames already there without reading it.
+   */
+  public void knownLastSequences(Map<Path, Long> lastSequences) {
+    lastSequences.forEach((folder, seq) -> knownLastSequences.merge(folder, seq, Math::max));
+  }
+
+  /** Frames a writer skipped because its folder already held them (an agent's re-sent burst). */
+  public long resentFramesSkipped() {
+    return resentFramesSkipped.sum();
   }
 
   /** The writer of one (run or host, agent life): looked up per frame, so no path work on a hit. */
   private record WriterKey(boolean host, String name, String agentId, String bootId) {}
 
-  private RollingRecordingWriter writer(WriterKey key, AgentIdentity from) throws IOException {
+  private OpenWriter writer(WriterKey key, AgentIdentity from) throws IOException {
     OpenWriter cached = byKey.get(key);
     if (cached != null && writers.get(cached.directory) == cached) {
       cached.lastWrite = clock.instant();
       cached.dirty = true;
-      return cached.writer;
+      return cached;
     }
     OpenWriter open = writer(key.host() ? hostDirectory(key.name()) : runDirectory(key.name()), from);
     byKey.put(key, open);
-    return open.writer;
+    return open;
   }
 
   private OpenWriter writer(Path runDirectory, AgentIdentity from) throws IOException {
@@ -152,10 +292,15 @@ public final class RunRecordings implements RunObservationListener, Closeable {
             SegmentIdentity identity = new SegmentIdentity(from.agentId(), from.bootId(), from.hostname(), clock.instant());
             long total = Math.max(retention.maxBytesPerWriter(), 2 * 4096);
             long segment = Math.max(4096, Math.min(MAX_SEGMENT_BYTES, total / 4));
+            Long known = knownLastSequences.remove(d);
+            // Read before the writer adds its own (empty) segment; a folder nobody told us about
+            // (a test, a folder copied in) costs one tail read here.
+            long lastSequence = known != null ? known
+                : RecordingTail.read(d).map(RecordingTail::lastSequence).orElse(0L);
             // The writer never forces by itself: with thousands of writers an fsync on the ingest
             // thread every few seconds each would stall ingest; forceDirty() does it off that path.
             return new OpenWriter(d, new RollingRecordingWriter(d, identity,
-                new RecordingLimits(total, segment, NEVER_BY_ITSELF), clock), clock.instant());
+                new RecordingLimits(total, segment, NEVER_BY_ITSELF), clock), clock.instant(), lastSequence, from);
           } catch (IOException e) {
             throw new UncheckedIOException(e);
           }
@@ -249,7 +394,10 @@ public final class RunRecordings implements RunObservationListener, Closeable {
       if (Duration.between(entry.getValue().lastWrite, now).compareTo(retention.idleWriterTimeout()) > 0
           && writers.remove(entry.getKey(), entry.getValue())) {
         byKey.values().removeIf(w -> w == entry.getValue());
-        entry.getValue().writer.close();
+        synchronized (entry.getValue()) {
+          knownLastSequences.merge(entry.getKey(), entry.getValue().lastSequence, Math::max);
+        }
+        entry.getValue().closeWithMarker();
       }
     }
     List<Path> deletable = new ArrayList<>();
@@ -330,7 +478,7 @@ public final class RunRecordings implements RunObservationListener, Closeable {
     IOException first = null;
     for (var entry : writers.entrySet()) {
       try {
-        entry.getValue().writer.close();
+        entry.getValue().closeWithMarker();
       } catch (IOException e) {
         first = first == null ? e : first;
       }

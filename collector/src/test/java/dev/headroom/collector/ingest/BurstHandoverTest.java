@@ -104,4 +104,26 @@ class BurstHandoverTest {
     // A reconnecting agent is told to resume after 2, so it sends 3..6 again.
     assertThat(ledger.lastSequence("agent-1", "boot-1")).isEqualTo(2);
   }
+
+  @Test
+  void theStoredPrefixOfAPartlyStoredBurstIsDeliveredSoTheAgentResumesAfterIt() {
+    ObservationListener partly = new ObservationListener() {
+      @Override
+      public void onObservation(AgentIdentity from, long sequence, Observation observation) {
+        throw new AssertionError("the ingest server hands frames over by burst");
+      }
+
+      @Override
+      public void onObservations(AgentIdentity from, List<AcceptedFrame> burst) {
+        throw new PartlyStoredException("disk full after frame 4", 4, null);
+      }
+    };
+    EmbeddedChannel ch = channel(partly);
+
+    ch.writeInbound((Object[]) observations(3, 6));
+
+    assertThat(ch.<Object>readOutbound()).as("nothing acknowledged on this connection").isNull();
+    assertThat(ch.isOpen()).isFalse();
+    assertThat(ledger.lastSequence("agent-1", "boot-1")).isEqualTo(4);
+  }
 }

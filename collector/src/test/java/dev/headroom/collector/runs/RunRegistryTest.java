@@ -213,4 +213,69 @@ class RunRegistryTest {
     assertThat(series.points()).extracting(TimedBytes::at).isSorted();
     assertThat(series.peak()).isEqualTo(1000);
   }
+
+  /** A declared run fed to {@code registry}; returns its summary-bearing catalog row. */
+  private StoredRun endedRun(String runId) {
+    send(NODE_A, new RunSpecDeclared(T0, runId, 0, "{}"));
+    for (int i = 1; i <= 5; i++) {
+      send(NODE_A, report("node-a", GPU0, 0, T0.plusSeconds(5L * i), (10 + i) * GIB, 4242));
+    }
+    send(NODE_A, report("node-a", GPU0, 0, T0.plusSeconds(30), GIB));
+    return registry.storedRun(runId).orElseThrow();
+  }
+
+  @Test
+  void aRunRestoredFromItsSummaryReadsItsRecordingOnceWhateverHowManyAskAtOnce() throws Exception {
+    StoredRun stored = endedRun("lazy");
+    RunView before = registry.run("lazy").orElseThrow();
+    GpuSeries seriesBefore = registry.series("lazy", GPU0).orElseThrow();
+    // The recording: what the first registry saw, frame by frame.
+    List<Observation> recorded = new ArrayList<>();
+    recorded.add(new RunSpecDeclared(T0, "lazy", 0, "{}"));
+    for (int i = 1; i <= 5; i++) {
+      recorded.add(report("node-a", GPU0, 0, T0.plusSeconds(5L * i), (10 + i) * GIB, 4242));
+    }
+    recorded.add(report("node-a", GPU0, 0, T0.plusSeconds(30), GIB));
+    AtomicInteger reads = new AtomicInteger();
+    RecordedRunSource source = (runId, into) -> {
+      reads.incrementAndGet();
+      for (int i = 0; i < recorded.size(); i++) {
+        into.onObservation(NODE_A, i + 1, recorded.get(i));
+      }
+      return recorded.size();
+    };
+
+    RunRegistry restarted = new RunRegistry(predictor, RegistryPolicy.DEFAULT, clock);
+    restarted.restoreWithoutSeries(stored, source);
+    restarted.restore(new RunDeclaration("lazy", NODE_A.agentId(), "", 0));
+    assertThat(restarted.run("lazy")).contains(before);
+    assertThat(reads).hasValue(0);
+
+    List<Thread> viewers = new ArrayList<>();
+    List<GpuSeries> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+    for (int t = 0; t < 4; t++) {
+      viewers.add(new Thread(() -> seen.add(restarted.series("lazy", GPU0).orElseThrow())));
+    }
+    viewers.forEach(Thread::start);
+    for (Thread t : viewers) {
+      t.join(10_000);
+    }
+    assertThat(reads).hasValue(1);
+    assertThat(seen).hasSize(4).allSatisfy(s -> assertThat(s).isEqualTo(seriesBefore));
+    assertThat(restarted.run("lazy")).contains(before);
+  }
+
+  @Test
+  void aRestoredRunWhoseRecordingCannotBeReadKeepsItsSummary() {
+    StoredRun stored = endedRun("unreadable");
+    RunView before = registry.run("unreadable").orElseThrow();
+    RunRegistry restarted = new RunRegistry(predictor, RegistryPolicy.DEFAULT, clock);
+    restarted.restoreWithoutSeries(stored, (runId, into) -> {
+      throw new java.io.IOException("segment unreadable");
+    });
+
+    assertThat(restarted.series("unreadable", GPU0).orElseThrow().usedBytes()).isEmpty();
+    assertThat(restarted.seriesPending("unreadable")).isFalse();
+    assertThat(restarted.run("unreadable")).contains(before);
+  }
 }

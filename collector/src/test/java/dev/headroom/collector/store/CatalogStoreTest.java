@@ -32,6 +32,67 @@ class CatalogStoreTest {
         List.of(new StoredGpu("GPU-0", "node-a", 0, "NVIDIA L4", 24 * GIB, 23 * GIB, peakUsed, 18 * GIB, -1)));
   }
 
+  private static StoredRun summarised(long peakUsed, java.time.Instant lastSeen) {
+    StoredRun plain = run(peakUsed);
+    var gpu = new dev.headroom.collector.runs.GpuSummary("GPU-0", "node-a", 0, "NVIDIA L4", 24 * GIB, 23 * GIB,
+        peakUsed, 18 * GIB, -1, 2 * GIB, 0.087, java.util.OptionalLong.of(GIB), java.util.OptionalLong.empty(), 3,
+        dev.headroom.analyzer.model.DeviceState.OK, Optional.of(lastSeen), true, List.of());
+    var summary = new dev.headroom.collector.runs.RunSummary(lastSeen, dev.headroom.collector.runs.RunStatus.ENDED,
+        java.time.Duration.ofSeconds(5), java.util.OptionalLong.of(1200), List.of(gpu),
+        List.of(new dev.headroom.collector.runs.RecordedThrough("agent-a", "boot-1", 977)));
+    return new StoredRun(plain.runId(), plain.source(), plain.hostname(), plain.startedAt(), lastSeen,
+        plain.specJson(), plain.gpus(), Optional.of(summary));
+  }
+
+  @Test
+  void aRunsSummaryComesBackWholeAndARowWithoutOneKeepsItWhilePeaksNeverGoDown() throws IOException {
+    Path file = dir.resolve("catalog.db");
+    StoredRun withSummary = summarised(21 * GIB, T0.plusSeconds(60));
+    try (CatalogStore store = CatalogStore.open(file)) {
+      store.saveRun(withSummary);
+    }
+    try (CatalogStore store = CatalogStore.open(file)) {
+      assertThat(store.loadRuns()).containsExactly(withSummary);
+      // A row written from a view (a spec change queued earlier) lands after the summary.
+      store.saveRun(run(20 * GIB));
+      StoredRun loaded = store.loadRuns().get(0);
+      assertThat(loaded.summary()).isEqualTo(withSummary.summary());
+      assertThat(loaded.gpus().get(0).peakUsedBytes()).isEqualTo(21 * GIB);
+    }
+  }
+
+  @Test
+  void aCatalogOfTheFirstSchemaOpensAndItsRunsHaveNoSummary() throws Exception {
+    Path file = dir.resolve("catalog.db");
+    try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + file);
+        var s = c.createStatement()) {
+      s.execute("CREATE TABLE runs (run_id TEXT PRIMARY KEY, source TEXT NOT NULL, hostname TEXT NOT NULL,"
+          + " started_at TEXT NOT NULL, last_seen_at TEXT NOT NULL, spec_json TEXT)");
+      s.execute("INSERT INTO runs VALUES ('old-run', 'DECLARED', 'node-a', '" + T0 + "', '" + T0.plusSeconds(9)
+          + "', NULL)");
+    }
+    try (CatalogStore store = CatalogStore.open(file)) {
+      assertThat(store.loadRuns()).singleElement().satisfies(r -> {
+        assertThat(r.runId()).isEqualTo("old-run");
+        assertThat(r.summary()).isEmpty();
+      });
+      store.saveRun(summarised(GIB, T0.plusSeconds(60)));
+      assertThat(store.loadRuns()).filteredOn(r -> r.runId().equals("ft-llama"))
+          .singleElement().satisfies(r -> assertThat(r.summary()).isPresent());
+    }
+  }
+
+  @Test
+  void mergesAreKeptPerDeclaredRunAndGoWithIt() throws IOException {
+    try (CatalogStore store = CatalogStore.open(dir.resolve("catalog.db"))) {
+      store.saveMerge("node-a:GPU-0:42", "ft-llama");
+      store.saveMerge("node-a:GPU-1:42", "ft-llama");
+      assertThat(store.loadMerges()).containsExactly(Map.entry("ft-llama", List.of("node-a:GPU-0:42", "node-a:GPU-1:42")));
+      store.removeRun("ft-llama");
+      assertThat(store.loadMerges()).isEmpty();
+    }
+  }
+
   static Alert leak(Optional<java.time.Instant> resolved) {
     return new Alert(new AlertKey(AlertKind.LEAK, "ft-llama", "GPU-0"), "node-a", Optional.of("GPU-0"),
         new Condition(AlertKind.LEAK, Severity.WARNING, Map.of("slopeBytesPerMinute", 2.097152E7),

@@ -33,18 +33,18 @@ class RunRecordingsBatchTest {
       burst.add(new RunObservation(i, report("node-a", "GPU-0", 0, T0.plusSeconds(i), i * GIB, 7), runs));
     }
     try (RunRecordings recordings = new RunRecordings(dir, RetentionPolicy.DEFAULT, clock)) {
-      recordings.onRunObservation(node, 31, report("node-a", "GPU-0", 0, T0.plusSeconds(31), GIB, 7), List.of("a"));
       recordings.onRunObservations(node, burst.subList(0, 29));
       recordings.onRunObservations(node, burst.subList(29, 30));
+      recordings.onRunObservation(node, 31, report("node-a", "GPU-0", 0, T0.plusSeconds(31), GIB, 7), List.of("a"));
 
       List<RecordedObservation> a = recordings.read("a");
       List<RecordedObservation> b = recordings.read("b");
       assertThat(a).extracting(RecordedObservation::sequence).containsExactly(
-          java.util.stream.LongStream.concat(java.util.stream.LongStream.of(31), java.util.stream.LongStream.rangeClosed(1, 29))
+          java.util.stream.LongStream.concat(java.util.stream.LongStream.rangeClosed(1, 29), java.util.stream.LongStream.of(31))
               .boxed().toArray(Long[]::new));
       assertThat(b).extracting(RecordedObservation::sequence).containsExactly(
           java.util.stream.LongStream.rangeClosed(1, 14).map(i -> 2 * i).boxed().toArray(Long[]::new));
-      assertThat(a.get(5).observation()).isEqualTo(burst.get(4).observation());
+      assertThat(a.get(4).observation()).isEqualTo(burst.get(4).observation());
       assertThat(Files.isDirectory(dir.resolve("_host-node-a"))).isTrue();
       assertThat(recordings.forceDirty()).isEqualTo(3);
     }
