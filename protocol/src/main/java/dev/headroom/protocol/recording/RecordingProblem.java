@@ -11,7 +11,10 @@ public record RecordingProblem(Path file, long byteOffset, Kind kind, String det
 
   /** What was wrong. */
   public enum Kind {
-    /** The file ends inside a record: its writer was killed mid-write. The rest of the file is skipped. */
+    /**
+     * The file ends inside a record, or the newest segment ends inside its header: its writer was
+     * killed mid-write. The rest of the file is skipped.
+     */
     TORN_TAIL,
     /** The record's bytes do not match its CRC; that record is skipped. */
     CORRUPT_RECORD,

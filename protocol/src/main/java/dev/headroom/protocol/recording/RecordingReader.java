@@ -148,7 +148,12 @@ public final class RecordingReader implements Iterable<RecordedObservation>, Clo
         offset = segment.firstRecordOffset();
         return true;
       } catch (SegmentReader.BadSegmentException e) {
-        problems.add(new RecordingProblem(p, e.byteOffset(), RecordingProblem.Kind.BAD_HEADER, e.getMessage()));
+        // The newest segment cut short inside its header is a writer killed while starting it:
+        // nothing it had acknowledged is lost, as with a record cut short.
+        boolean lastStarted = e.truncated() && nextFile == files.size();
+        problems.add(new RecordingProblem(p, e.byteOffset(),
+            lastStarted ? RecordingProblem.Kind.TORN_TAIL : RecordingProblem.Kind.BAD_HEADER,
+            lastStarted ? e.getMessage() + " (its writer stopped while starting it)" : e.getMessage()));
       } catch (NoSuchFileException e) {
         // Deleted by a rolling writer since the listing: its data was dropped on purpose.
       }

@@ -41,14 +41,28 @@ public final class SegmentReader implements Closeable {
   public static final class BadSegmentException extends Exception {
     private static final long serialVersionUID = 1L;
     private final long byteOffset;
+    private final boolean truncated;
 
     BadSegmentException(long byteOffset, String message) {
+      this(byteOffset, message, false);
+    }
+
+    BadSegmentException(long byteOffset, String message, boolean truncated) {
       super(message);
       this.byteOffset = byteOffset;
+      this.truncated = truncated;
     }
 
     public long byteOffset() {
       return byteOffset;
+    }
+
+    /**
+     * The file ends before its header does: what a writer killed while starting the segment
+     * leaves (it writes the header in one call, but the kernel may have stored part of it).
+     */
+    public boolean truncated() {
+      return truncated;
     }
   }
 
@@ -70,7 +84,8 @@ public final class SegmentReader implements Closeable {
       ByteBuffer pre = ByteBuffer.allocate(RecordingFormat.PREAMBLE_BYTES);
       readFully(channel, pre, 0);
       if (pre.hasRemaining()) {
-        throw new BadSegmentException(0, "file of " + channel.size() + " bytes is shorter than a segment preamble");
+        throw new BadSegmentException(0, "file of " + channel.size() + " bytes is shorter than a segment preamble",
+            true);
       }
       pre.flip();
       byte[] magic = new byte[RecordingFormat.MAGIC.length];
@@ -89,7 +104,7 @@ public final class SegmentReader implements Closeable {
       ByteBuffer header = ByteBuffer.allocate(headerLength + 4);
       readFully(channel, header, RecordingFormat.PREAMBLE_BYTES);
       if (header.hasRemaining()) {
-        throw new BadSegmentException(RecordingFormat.PREAMBLE_BYTES, "file ends inside the segment header");
+        throw new BadSegmentException(RecordingFormat.PREAMBLE_BYTES, "file ends inside the segment header", true);
       }
       header.flip();
       byte[] headerBytes = new byte[headerLength];

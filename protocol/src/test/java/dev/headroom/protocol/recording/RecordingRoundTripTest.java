@@ -146,6 +146,35 @@ class RecordingRoundTripTest {
   }
 
   @Test
+  void theNewestSegmentCutShortInsideItsHeaderIsATornTailAnOlderOneABadHeader() throws IOException {
+    try (RollingRecordingWriter w = writer(RecordingLimits.DEFAULT)) {
+      w.append(1, SampleObservations.bareDeviceReport());
+    }
+    Path written;
+    try (var files = Files.list(dir)) {
+      written = files.filter(f -> f.getFileName().toString().endsWith(".hrec")).findFirst().orElseThrow();
+    }
+    byte[] start = java.util.Arrays.copyOf(Files.readAllBytes(written), 20); // past the 14-byte preamble
+    // A writer SIGKILLed while starting its next segment: the newest file ends inside the header.
+    Path newest = dir.resolve("seg-999999999999999-000000-zz.hrec");
+    Files.write(newest, start);
+    try (RecordingReader r = RecordingReader.open(dir)) {
+      assertThat(r.readAll()).hasSize(1);
+      assertThat(r.problems()).singleElement().satisfies(p -> {
+        assertThat(p.kind()).isEqualTo(RecordingProblem.Kind.TORN_TAIL);
+        assertThat(p.detail()).contains("inside the segment header", "starting it");
+      });
+    }
+    // The same bytes before other segments are damage, not an interrupted start.
+    Files.move(newest, dir.resolve("seg-000000000000000-000000-aa.hrec"));
+    try (RecordingReader r = RecordingReader.open(dir)) {
+      assertThat(r.readAll()).hasSize(1);
+      assertThat(r.problems()).singleElement()
+          .satisfies(p -> assertThat(p.kind()).isEqualTo(RecordingProblem.Kind.BAD_HEADER));
+    }
+  }
+
+  @Test
   void segmentsOfAnEarlierRunCountTowardTheBoundAndGoFirst() throws IOException {
     try (RollingRecordingWriter first = writer(SMALL)) {
       List<Observation> all = observations(300);
