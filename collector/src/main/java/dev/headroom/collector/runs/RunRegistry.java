@@ -62,6 +62,15 @@ public final class RunRegistry implements ObservationListener {
   /** GPU uuid → latest report, for the fleet view (including idle GPUs). */
   private final Map<String, DeviceReport> latestReports = new ConcurrentHashMap<>();
 
+  /**
+   * Frames of a burst whose attribution was applied (series, peaks) but whose listeners failed
+   * (storage broke partway): the agent sends them again, and a resent copy reuses its attribution
+   * instead of adding its sample to the series a second time. One failed burst per agent life.
+   */
+  private final Map<AgentLife, Map<Long, List<String>>> appliedNotDelivered = new ConcurrentHashMap<>();
+
+  private record AgentLife(String agentId, String bootId) {}
+
   private final AtomicLong observations = new AtomicLong();
   private final AtomicLong unattributed = new AtomicLong();
   /**
@@ -108,18 +117,43 @@ public final class RunRegistry implements ObservationListener {
    */
   @Override
   public void onObservations(AgentIdentity from, List<AcceptedFrame> burst) {
+    AgentLife life = new AgentLife(from.agentId(), from.bootId());
+    Map<Long, List<String>> applied = appliedNotDelivered.remove(life);
     List<RunObservation> batch = new ArrayList<>(burst.size());
     for (AcceptedFrame o : burst) {
-      observations.incrementAndGet();
-      List<String> runIds = attribute(from, o.observation());
-      if (runIds.isEmpty()) {
-        unattributed.incrementAndGet();
+      List<String> runIds = applied == null ? null : applied.remove(o.sequence());
+      if (runIds == null) {
+        observations.incrementAndGet();
+        runIds = attribute(from, o.observation());
+        if (runIds.isEmpty()) {
+          unattributed.incrementAndGet();
+        }
+        recorded(from, o.sequence(), runIds);
       }
-      recorded(from, o.sequence(), runIds);
       batch.add(new RunObservation(o.sequence(), o.observation(), runIds, o.observationFrameBytes()));
     }
-    for (RunObservationListener listener : listeners) {
-      listener.onRunObservations(from, batch);
+    if (applied != null && !applied.isEmpty()) {
+      // A resend split over several bursts: the rest of the failed one may still come.
+      long last = burst.isEmpty() ? 0 : burst.get(burst.size() - 1).sequence();
+      applied.keySet().removeIf(seq -> seq <= last);
+      if (!applied.isEmpty()) {
+        appliedNotDelivered.put(life, applied);
+      }
+    }
+    try {
+      for (RunObservationListener listener : listeners) {
+        listener.onRunObservations(from, batch);
+      }
+    } catch (RuntimeException e) {
+      Map<Long, List<String>> pending = new ConcurrentHashMap<>();
+      for (RunObservation r : batch) {
+        pending.put(r.sequence(), r.runIds());
+      }
+      appliedNotDelivered.merge(life, pending, (a, b) -> {
+        a.putAll(b);
+        return a;
+      });
+      throw e;
     }
   }
 

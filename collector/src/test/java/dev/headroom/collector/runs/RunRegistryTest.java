@@ -65,6 +65,35 @@ class RunRegistryTest {
   }
 
   @Test
+  void aBurstResentAfterItsStorageFailedIsNotAddedToTheSeriesTwice() {
+    AtomicInteger failuresLeft = new AtomicInteger(1);
+    List<List<String>> stored = new ArrayList<>();
+    registry.addListener(new RunObservationListener() {
+      @Override
+      public void onRunObservation(AgentIdentity from, long seq, Observation observation, List<String> runIds) {
+        if (seq == 3 && failuresLeft.getAndDecrement() > 0) {
+          throw new IllegalStateException("disk full"); // frames 1-2 stored, 3 not
+        }
+        stored.add(runIds);
+      }
+    });
+    List<dev.headroom.collector.AcceptedFrame> burst = List.of(
+        new dev.headroom.collector.AcceptedFrame(1, report("node-a", GPU0, 0, T0, 10 * GIB, 4242)),
+        new dev.headroom.collector.AcceptedFrame(2, report("node-a", GPU0, 0, T0.plusSeconds(5), 11 * GIB, 4242)),
+        new dev.headroom.collector.AcceptedFrame(3, report("node-a", GPU0, 0, T0.plusSeconds(10), 12 * GIB, 4242)));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> registry.onObservations(NODE_A, burst))
+        .hasMessage("disk full");
+    // The agent resumes after the stored prefix and sends frame 3 again, then a new one.
+    registry.onObservations(NODE_A, List.of(burst.get(2),
+        new dev.headroom.collector.AcceptedFrame(4, report("node-a", GPU0, 0, T0.plusSeconds(15), 13 * GIB, 4242))));
+
+    String id = "node-a:" + GPU0 + ":4242";
+    assertThat(registry.series(id, GPU0).orElseThrow().usedBytes()).extracting(TimedBytes::bytes)
+        .containsExactly(10 * GIB, 11 * GIB, 12 * GIB, 13 * GIB);
+    assertThat(stored).hasSize(4).allSatisfy(ids -> assertThat(ids).containsExactly(id));
+  }
+
+  @Test
   void gpuLevelFollowsTheLatestReportMaximumAgainstUsableMemory() {
     send(NODE_A, report("node-a", GPU0, 0, T0, new Stats(60 * GIB, 72 * GIB, 60 * GIB), 7));
     assertThat(onlyGpu().level()).isEqualTo(GpuLevel.DANGER); // 72/79 = 0.91
