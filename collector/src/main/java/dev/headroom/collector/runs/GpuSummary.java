@@ -9,23 +9,15 @@ import java.util.OptionalLong;
 
 /**
  * Everything the run view shows of one GPU except the series: what the catalog keeps so that an
- * ended run is shown after a restart without replaying its recording. Peaks are -1 when never
- * observed, as in {@link StoredGpu}.
+ * ended run is shown after a restart without replaying its recording. Its identity and peaks are
+ * the {@link StoredGpu} every stored run has; the rest is the GPU's latest state.
  *
  * @param sawRunProcess whether a process of the run was ever on this GPU (a run ends when its
  *     processes left every GPU they were seen on)
  * @param pids the run's processes in the GPU's latest report
  */
 public record GpuSummary(
-    String uuid,
-    String hostname,
-    int index,
-    String name,
-    long totalBytes,
-    long usableBytes,
-    long peakUsedBytes,
-    long peakAllocatedBytes,
-    long peakReservedBytes,
+    StoredGpu stored,
     long lastUsedBytes,
     double lastRatio,
     OptionalLong lastAllocatedBytes,
@@ -37,11 +29,15 @@ public record GpuSummary(
     List<Long> pids) {
 
   public GpuSummary {
-    Objects.requireNonNull(uuid, "uuid");
+    Objects.requireNonNull(stored, "stored");
     Objects.requireNonNull(deviceState, "deviceState");
     Objects.requireNonNull(lastAllocatedBytes, "lastAllocatedBytes");
     Objects.requireNonNull(lastReservedBytes, "lastReservedBytes");
     Objects.requireNonNull(lastReportAt, "lastReportAt");
     pids = List.copyOf(pids);
+  }
+
+  public String uuid() {
+    return stored.uuid();
   }
 }

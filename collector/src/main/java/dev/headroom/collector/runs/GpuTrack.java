@@ -86,6 +86,12 @@ final class GpuTrack {
   }
 
   /** Restores peaks saved before a restart; the series start empty. */
+  /** Brings back the identity and peaks the catalog kept. */
+  void restore(StoredGpu gpu) {
+    restoreIdentity(gpu.hostname(), gpu.index(), gpu.name(), gpu.totalBytes(), gpu.usableBytes());
+    restorePeaks(gpu.peakUsedBytes(), gpu.peakAllocatedBytes(), gpu.peakReservedBytes());
+  }
+
   void restorePeaks(long peakUsed, long peakAllocated, long peakReserved) {
     restoredPeakUsed = Math.max(restoredPeakUsed, peakUsed);
     peakAllocatedBytes = Math.max(peakAllocatedBytes, peakAllocated);
@@ -102,15 +108,15 @@ final class GpuTrack {
 
   /** Everything the view shows except the series. */
   GpuSummary summary() {
-    return new GpuSummary(uuid, hostname, index, name, totalBytes, usableBytes, peakUsedBytes(), peakAllocatedBytes,
-        peakReservedBytes, lastUsedBytes, lastRatio, lastAllocated(), lastReserved(), numAllocRetries, deviceState,
+    StoredGpu stored = new StoredGpu(uuid, hostname, index, name, totalBytes, usableBytes, peakUsedBytes(),
+        peakAllocatedBytes, peakReservedBytes);
+    return new GpuSummary(stored, lastUsedBytes, lastRatio, lastAllocated(), lastReserved(), numAllocRetries, deviceState,
         Optional.ofNullable(lastReportAt), sawRunProcess, pids);
   }
 
   /** Brings back a summary taken before a restart; the series stay empty until adopted. */
   void restoreSummary(GpuSummary s) {
-    restoreIdentity(s.hostname(), s.index(), s.name(), s.totalBytes(), s.usableBytes());
-    restorePeaks(s.peakUsedBytes(), s.peakAllocatedBytes(), s.peakReservedBytes());
+    restore(s.stored());
     lastUsedBytes = s.lastUsedBytes();
     lastRatio = s.lastRatio();
     restoredLastAllocated = s.lastAllocatedBytes();

@@ -163,9 +163,7 @@ final class Run {
     seen(lastSeen);
     spec.ifPresent(s -> declare(s, predictor));
     for (StoredGpu gpu : stored) {
-      GpuTrack track = track(gpu.uuid());
-      track.restoreIdentity(gpu.hostname(), gpu.index(), gpu.name(), gpu.totalBytes(), gpu.usableBytes());
-      track.restorePeaks(gpu.peakUsedBytes(), gpu.peakAllocatedBytes(), gpu.peakReservedBytes());
+      track(gpu.uuid()).restore(gpu);
     }
   }
 

@@ -9,6 +9,7 @@ import dev.headroom.collector.runs.GpuSummary;
 import dev.headroom.collector.runs.RecordedThrough;
 import dev.headroom.collector.runs.RunStatus;
 import dev.headroom.collector.runs.RunSummary;
+import dev.headroom.collector.runs.StoredGpu;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,15 +36,16 @@ final class RunSummaryJson {
     ArrayNode gpus = root.putArray("gpus");
     for (GpuSummary g : summary.gpus()) {
       ObjectNode n = gpus.addObject();
-      n.put("uuid", g.uuid());
-      n.put("hostname", g.hostname());
-      n.put("index", g.index());
-      n.put("name", g.name());
-      n.put("totalBytes", g.totalBytes());
-      n.put("usableBytes", g.usableBytes());
-      n.put("peakUsedBytes", g.peakUsedBytes());
-      n.put("peakAllocatedBytes", g.peakAllocatedBytes());
-      n.put("peakReservedBytes", g.peakReservedBytes());
+      StoredGpu s = g.stored();
+      n.put("uuid", s.uuid());
+      n.put("hostname", s.hostname());
+      n.put("index", s.index());
+      n.put("name", s.name());
+      n.put("totalBytes", s.totalBytes());
+      n.put("usableBytes", s.usableBytes());
+      n.put("peakUsedBytes", s.peakUsedBytes());
+      n.put("peakAllocatedBytes", s.peakAllocatedBytes());
+      n.put("peakReservedBytes", s.peakReservedBytes());
       n.put("lastUsedBytes", g.lastUsedBytes());
       n.put("lastRatio", g.lastRatio());
       g.lastAllocatedBytes().ifPresent(v -> n.put("lastAllocatedBytes", v));
@@ -75,15 +77,16 @@ final class RunSummaryJson {
     List<GpuSummary> gpus = new ArrayList<>();
     for (JsonNode n : required(root, "gpus")) {
       gpus.add(new GpuSummary(
-          text(n, "uuid"),
-          text(n, "hostname"),
-          required(n, "index").asInt(),
-          text(n, "name"),
-          required(n, "totalBytes").asLong(),
-          required(n, "usableBytes").asLong(),
-          required(n, "peakUsedBytes").asLong(),
-          required(n, "peakAllocatedBytes").asLong(),
-          required(n, "peakReservedBytes").asLong(),
+          new StoredGpu(
+              text(n, "uuid"),
+              text(n, "hostname"),
+              required(n, "index").asInt(),
+              text(n, "name"),
+              required(n, "totalBytes").asLong(),
+              required(n, "usableBytes").asLong(),
+              required(n, "peakUsedBytes").asLong(),
+              required(n, "peakAllocatedBytes").asLong(),
+              required(n, "peakReservedBytes").asLong()),
           required(n, "lastUsedBytes").asLong(),
           required(n, "lastRatio").asDouble(),
           optionalLong(n, "lastAllocatedBytes"),

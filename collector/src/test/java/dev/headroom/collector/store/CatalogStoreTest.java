@@ -34,8 +34,9 @@ class CatalogStoreTest {
 
   private static StoredRun summarised(long peakUsed, java.time.Instant lastSeen) {
     StoredRun plain = run(peakUsed);
-    var gpu = new dev.headroom.collector.runs.GpuSummary("GPU-0", "node-a", 0, "NVIDIA L4", 24 * GIB, 23 * GIB,
-        peakUsed, 18 * GIB, -1, 2 * GIB, 0.087, java.util.OptionalLong.of(GIB), java.util.OptionalLong.empty(), 3,
+    var gpu = new dev.headroom.collector.runs.GpuSummary(
+        new StoredGpu("GPU-0", "node-a", 0, "NVIDIA L4", 24 * GIB, 23 * GIB, peakUsed, 18 * GIB, -1), 2 * GIB,
+        0.087, java.util.OptionalLong.of(GIB), java.util.OptionalLong.empty(), 3,
         dev.headroom.analyzer.model.DeviceState.OK, Optional.of(lastSeen), true, List.of());
     var summary = new dev.headroom.collector.runs.RunSummary(lastSeen, dev.headroom.collector.runs.RunStatus.ENDED,
         java.time.Duration.ofSeconds(5), java.util.OptionalLong.of(1200), List.of(gpu),
