@@ -18,6 +18,7 @@ quantity the predictor's activation model computes. It works on a CPU.
 import argparse
 import json
 import math
+import os
 import sys
 
 import torch
@@ -210,7 +211,7 @@ def main(argv=None):
         reporter.stop()
     print(json.dumps({"allocated_bytes": torch.cuda.max_memory_allocated(),
                       "reserved_bytes": torch.cuda.max_memory_reserved(), "torch": torch.__version__,
-                      "spec": spec}))
+                      "pid": os.getpid(), "spec": spec}))
     return 0
 
 
