@@ -9,6 +9,7 @@ import dev.headroom.analyzer.model.DeviceReport;
 import dev.headroom.collector.runs.GpuView;
 import dev.headroom.collector.runs.PeakComparison;
 import dev.headroom.collector.runs.RunView;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -69,7 +70,7 @@ final class DashboardPages {
       html.append("<tr class=\"short\"><td><a href=\"").append(escape(Paths.runPage(run.runId()))).append("\">")
           .append(escape(run.runId())).append("</a></td><td>").append(escape(String.join(", ", run.hosts())))
           .append("</td><td>").append(escape(gpuIndexes(run))).append("</td><td>")
-          .append(java.time.Duration.between(run.startedAt(), run.lastSeenAt()).toSeconds()).append(" s</td><td>")
+          .append(Duration.between(run.startedAt(), run.lastSeenAt()).toSeconds()).append(" s</td><td>")
           .append(gib(run.gpus().stream().mapToLong(GpuView::peakUsedBytes).max().orElse(0))).append("</td><td>")
           .append(escape(run.lastSeenAt())).append("</td></tr>\n");
     }

@@ -6,11 +6,13 @@ import static dev.headroom.collector.testing.Observations.agent;
 import static dev.headroom.collector.testing.Observations.allocator;
 import static dev.headroom.collector.testing.Observations.report;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.headroom.analyzer.model.Observation;
 import dev.headroom.analyzer.model.RunSpecDeclared;
 import dev.headroom.analyzer.model.Stats;
 import dev.headroom.analyzer.model.StepMark;
+import dev.headroom.collector.AcceptedFrame;
 import dev.headroom.collector.AgentIdentity;
 import dev.headroom.collector.testing.MutableClock;
 import java.time.Duration;
@@ -77,15 +79,15 @@ class RunRegistryTest {
         stored.add(runIds);
       }
     });
-    List<dev.headroom.collector.AcceptedFrame> burst = List.of(
-        new dev.headroom.collector.AcceptedFrame(1, report("node-a", GPU0, 0, T0, 10 * GIB, 4242)),
-        new dev.headroom.collector.AcceptedFrame(2, report("node-a", GPU0, 0, T0.plusSeconds(5), 11 * GIB, 4242)),
-        new dev.headroom.collector.AcceptedFrame(3, report("node-a", GPU0, 0, T0.plusSeconds(10), 12 * GIB, 4242)));
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> registry.onObservations(NODE_A, burst))
+    List<AcceptedFrame> burst = List.of(
+        new AcceptedFrame(1, report("node-a", GPU0, 0, T0, 10 * GIB, 4242)),
+        new AcceptedFrame(2, report("node-a", GPU0, 0, T0.plusSeconds(5), 11 * GIB, 4242)),
+        new AcceptedFrame(3, report("node-a", GPU0, 0, T0.plusSeconds(10), 12 * GIB, 4242)));
+    assertThatThrownBy(() -> registry.onObservations(NODE_A, burst))
         .hasMessage("disk full");
     // The agent resumes after the stored prefix and sends frame 3 again, then a new one.
     registry.onObservations(NODE_A, List.of(burst.get(2),
-        new dev.headroom.collector.AcceptedFrame(4, report("node-a", GPU0, 0, T0.plusSeconds(15), 13 * GIB, 4242))));
+        new AcceptedFrame(4, report("node-a", GPU0, 0, T0.plusSeconds(15), 13 * GIB, 4242))));
 
     String id = "node-a:" + GPU0 + ":4242";
     assertThat(registry.series(id, GPU0).orElseThrow().usedBytes()).extracting(TimedBytes::bytes)
