@@ -179,6 +179,13 @@ final class PredictCommand implements Runnable {
           + "model(...); output.loss.backward()): its fp32 logits stay alive (default: false).")
   Boolean loopKeepsOutput;
 
+  @Option(names = "--loop-keeps-last-step", arity = "0..1", paramLabel = "BOOL",
+      description = "The training loop still holds the previous step's output or loss while the next "
+          + "forward runs (a plain loop that rebinds logits = model(...) each step, as litgpt's; not HF Trainer, "
+          + "torchtune or a loop that sets output = None). With --quant-keeps-input and no checkpointing, that "
+          + "step's graph keeps its 4-bit matmul inputs alive (default: true).")
+  Boolean loopKeepsLastStep;
+
   @Option(names = "--quant-keeps-input", arity = "0..1", paramLabel = "BOOL",
       description = "A quantised (frozen) linear keeps its input for backward: bitsandbytes 4-bit before "
           + "0.43.2 and its 8-bit matmul in every version. false for bitsandbytes >= 0.43.2 4-bit and torchao "
@@ -356,6 +363,9 @@ final class PredictCommand implements Runnable {
     }
     if (loopKeepsOutput != null) {
       node.put("loop_keeps_output", loopKeepsOutput);
+    }
+    if (loopKeepsLastStep != null) {
+      node.put("loop_keeps_last_step", loopKeepsLastStep);
     }
     if (quantKeepsInput != null) {
       node.put("quant_keeps_input", quantKeepsInput);
@@ -546,6 +556,9 @@ final class PredictCommand implements Runnable {
       }
       if (s.loopKeepsOutput()) {
         extras.add("loop keeps the output");
+      }
+      if (s.quant() != TrainingSetup.Quant.NONE && !s.loopKeepsLastStep()) {
+        extras.add("loop releases the last step");
       }
       if (s.quant() != TrainingSetup.Quant.NONE && !s.quantKeepsInput()) {
         extras.add("quantised matmuls keep no input");

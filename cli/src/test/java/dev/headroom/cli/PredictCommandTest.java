@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.headroom.analyzer.predict.CasesFile;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -299,6 +300,12 @@ class PredictCommandTest {
     assertThat(described.get("rows").asInt()).isEqualTo(47);
     assertThat(described.get("baseline_accelerate").asDouble()).isEqualTo(median.get("baseline_accelerate").asDouble());
     assertThat(described.get("headroom").asDouble()).isNotEqualTo(median.get("headroom").asDouble());
+    // The validation rows are printed as a set of their own, beside the same anchors.
+    JsonNode validation = lines.stream()
+        .filter(n -> n.get("set").asText().equals("validation") && n.get("group").asText().equals("all"))
+        .findFirst().orElseThrow();
+    assertThat(validation.get("rows").asInt()).isEqualTo(CasesFile.validation().size()).isPositive();
+    assertThat(validation.get("headroom").asDouble()).isLessThan(validation.get("baseline_accelerate").asDouble());
   }
 
   @Test

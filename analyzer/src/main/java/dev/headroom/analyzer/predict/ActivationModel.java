@@ -189,6 +189,33 @@ final class ActivationModel {
     return s.attention() == Attention.FLASH ? a.kvWidth() : a.attentionWidth();
   }
 
+  /**
+   * Per token and layer, what the previous step's graph still holds while the next forward runs
+   * ({@code loop_keeps_last_step}): the distinct inputs of the layer's frozen quantised matmuls,
+   * which bitsandbytes before 0.43.2 stores as a context attribute ({@code ctx.tensors = (A, B)})
+   * that backward does not release (it frees saved tensors only; the context lives as long as the
+   * graph). Those are the q/k/v input, the o input, the MLP input (the q/k/v one again when one
+   * norm feeds both, as in Falcon and Phi) and the down input; all in the compute dtype. A
+   * checkpointed layer runs its forward without a graph (reentrant checkpointing) and its
+   * recomputation's graph is dropped inside backward, so nothing of it outlives the step.
+   */
+  long previousStepQuantInputsPerToken() {
+    if (!quantKeepsInput() || !s.loopKeepsLastStep() || s.checkpointing() != TrainingSetup.Checkpointing.NONE) {
+      return 0;
+    }
+    Family f = a.family();
+    boolean sharedNorm = f.parallelResidual() && f.normsPerLayer() == 1;
+    return cb * (a.hidden() + a.attentionWidth() + (sharedNorm ? 0 : a.hidden()) + a.intermediate());
+  }
+
+  /** The same, outside the blocks: a quantised head's input (litgpt quantises the head too). */
+  long previousStepQuantHeadInputPerToken() {
+    if (!quantKeepsInput() || !s.loopKeepsLastStep() || !MemoryPredictor.quantisesHead(a, s)) {
+      return 0;
+    }
+    return cb * a.hidden();
+  }
+
   /** Checkpointed layer: its input only (the residual stream). */
   long layerInputPerToken() {
     return cb * a.hidden();

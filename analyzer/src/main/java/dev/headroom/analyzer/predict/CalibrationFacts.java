@@ -20,7 +20,7 @@ public final class CalibrationFacts {
   /** The optional setup columns of a cases file: the only ones a fact may fill. */
   public static final List<String> COLUMNS = List.of("grad_accum", "tensor_parallel",
       "optimizer_in_backward", "optimizer_foreach", "fsdp_mixed_units", "accumulate_no_sync",
-      "loop_keeps_output", "quant_keeps_input", "framework");
+      "loop_keeps_output", "loop_keeps_last_step", "quant_keeps_input", "framework");
 
   private final Map<String, Map<String, String>> byId;
 

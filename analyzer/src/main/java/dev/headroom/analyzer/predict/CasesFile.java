@@ -31,8 +31,9 @@ public final class CasesFile {
   private static final List<String> SETUP = List.of("method", "lora_rank", "lora_targets", "quant",
       "precision", "optimizer", "micro_batch", "seq_len", "grad_ckpt", "gpus", "sharding", "offload",
       "attention", "loss", "grad_accum", "tensor_parallel", "optimizer_in_backward", "optimizer_foreach",
-      "fsdp_mixed_units", "accumulate_no_sync", "loop_keeps_output", "quant_keeps_input", "framework");
+      "fsdp_mixed_units", "accumulate_no_sync", "loop_keeps_output", "loop_keeps_last_step", "quant_keeps_input", "framework");
   private static final String CALIBRATION = "/dev/headroom/analyzer/predict/calibration/memory-cases-calibration.csv";
+  private static final String VALIDATION = "/dev/headroom/analyzer/predict/calibration/validation-cases.csv";
 
   private CasesFile() {}
 
@@ -49,6 +50,16 @@ public final class CasesFile {
   /** The calibration cases bundled in the jar. */
   public static List<PredictionCase> calibration() {
     return parse(CsvTable.bundledText(CALIBRATION), "memory-cases-calibration.csv");
+  }
+
+  /**
+   * The bundled validation cases: measurements from the calibration rows' own sources that the
+   * calibration set does not hold, with their columns derived the same way. No term or constant
+   * of the predictor was chosen by looking at them; they show how it does on rows it was not
+   * built from, and they carry only the calibration columns, as a user's cases file would.
+   */
+  public static List<PredictionCase> validation() {
+    return parse(CsvTable.bundledText(VALIDATION), "validation-cases.csv");
   }
 
   /**
@@ -140,7 +151,7 @@ public final class CasesFile {
           case "lora_rank", "micro_batch", "seq_len", "gpus", "grad_accum", "tensor_parallel" ->
               spec.put(key, parseLong(value));
           case "optimizer_in_backward", "optimizer_foreach", "fsdp_mixed_units", "accumulate_no_sync",
-              "loop_keeps_output", "quant_keeps_input" -> spec.put(key, parseBool(value));
+              "loop_keeps_output", "loop_keeps_last_step", "quant_keeps_input" -> spec.put(key, parseBool(value));
           default -> spec.put(key, value);
         }
       }

@@ -63,7 +63,8 @@ public final class FitLadder {
             ? spec.withSetup(spec.setup().withPrecision(Precision.BF16_MIXED)) : spec));
     steps.add(new Step("expandable_segments allocator", "none (PYTORCH_CUDA_ALLOC_CONF=expandable_segments:True)",
         spec -> spec.withSetup(spec.setup().withExpandableSegments(true))));
-    // bitsandbytes before 0.43.2 kept every 4-bit matmul's input (PR #1270 removed it): free to undo.
+    // bitsandbytes before 0.43.2 kept every 4-bit matmul's input (PR #1270 removed it), through
+    // backward and, in a loop that still holds the last step's output, into the next forward: free to undo.
     steps.add(new Step("bitsandbytes >= 0.43.2 (4-bit matmuls keep no input)", "none (a library upgrade)",
         spec -> {
           TrainingSetup s = spec.setup();
@@ -108,7 +109,7 @@ public final class FitLadder {
                 q.precision(), q.optimizer(), q.microBatch(), q.seqLen(), q.checkpointing(),
                 q.attention(), q.loss(), q.gradAccum(), q.gpus(), q.sharding(), q.offload(),
                 q.expandableSegments(), q.tensorParallel(), q.optimizerInBackward(), q.optimizerForeach(),
-                q.fsdpMixedUnits(), q.accumulateNoSync(), q.loopKeepsOutput(), q.quantKeepsInput(), q.framework());
+                q.fsdpMixedUnits(), q.accumulateNoSync(), q.loopKeepsOutput(), q.loopKeepsLastStep(), q.quantKeepsInput(), q.framework());
           }
           return spec.withSetup(q);
         }));

@@ -179,6 +179,11 @@ public final class MemoryPredictor {
     long recompute = s.checkpointing() == Checkpointing.FULL ? act.perLayerPerToken() * tokens / tp : 0;
     long working = act.backwardWorkingSetPerToken() * tokens / tp;
     long logits = act.logitsPerToken() * tokens / tp; // vocabulary-parallel loss under TP
+    // The previous step's graph, still referenced by the loop until it rebinds its output,
+    // holds its quantised matmuls' inputs through this step's forward and loss (same shape
+    // assumed: the previous micro-batch as long as this one). Released before this backward.
+    long previousStep = (a.layers() * act.previousStepQuantInputsPerToken()
+        + act.previousStepQuantHeadInputPerToken()) * tokens / tp;
 
     // --- the three moments ---------------------------------------------------------------------
     boolean gradsPersist = s.gradAccum() > 1;
@@ -197,7 +202,7 @@ public final class MemoryPredictor {
     long transientShards = gathered + dequant;
     long optimizerTorch = master + torchStates;
 
-    Breakdown atLoss = new Breakdown(weights, persistentGrads, optimizerTorch, stash, logits,
+    Breakdown atLoss = new Breakdown(weights, persistentGrads, optimizerTorch, stash + previousStep, logits,
         fixed + transientShards);
     Breakdown atBackward = new Breakdown(weights, Math.max(persistentGrads, headGrad),
         optimizerTorch + inBackwardStep, stash + recompute + working, 0,

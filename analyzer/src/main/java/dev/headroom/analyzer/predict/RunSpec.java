@@ -31,7 +31,7 @@ public record RunSpec(Architecture model, TrainingSetup setup, Gpu gpu) {
       "lora_dropout", "quant", "precision", "optimizer", "micro_batch", "seq_len", "grad_ckpt",
       "attention", "loss", "grad_accum", "gpus", "sharding", "offload", "gpu",
       "expandable_segments", "tensor_parallel", "optimizer_in_backward", "optimizer_foreach",
-      "fsdp_mixed_units", "accumulate_no_sync", "loop_keeps_output", "quant_keeps_input", "framework");
+      "fsdp_mixed_units", "accumulate_no_sync", "loop_keeps_output", "loop_keeps_last_step", "quant_keeps_input", "framework");
 
   public RunSpec withSetup(TrainingSetup s) {
     return new RunSpec(model, s, gpu);
@@ -118,6 +118,7 @@ public record RunSpec(Architecture model, TrainingSetup setup, Gpu gpu) {
           v.bool("fsdp_mixed_units", d.fsdpMixedUnits()),
           v.bool("accumulate_no_sync", d.accumulateNoSync()),
           v.bool("loop_keeps_output", d.loopKeepsOutput()),
+          v.bool("loop_keeps_last_step", d.loopKeepsLastStep()),
           v.bool("quant_keeps_input", d.quantKeepsInput()),
           v.label("framework", Framework.values(), d.framework()));
       return new RunSpec(model, setup, gpu);
@@ -177,6 +178,7 @@ public record RunSpec(Architecture model, TrainingSetup setup, Gpu gpu) {
     o.put("fsdp_mixed_units", s.fsdpMixedUnits());
     o.put("accumulate_no_sync", s.accumulateNoSync());
     o.put("loop_keeps_output", s.loopKeepsOutput());
+    o.put("loop_keeps_last_step", s.loopKeepsLastStep());
     o.put("quant_keeps_input", s.quantKeepsInput());
     o.put("framework", s.framework().label());
     return o;

@@ -30,6 +30,15 @@ import java.util.Set;
  * @param loopKeepsOutput the training loop still references the model output while backward runs
  *     ({@code output = model(...)}, then {@code output.loss.backward()}), so its fp32 logits stay
  *     alive beside the loss's backward buffers (meta-llama/llama-recipes PR #41 measured the fix)
+ * @param loopKeepsLastStep the training loop still references the previous step's output or loss
+ *     while the next step's forward runs, so that step's autograd graph is still alive: a plain
+ *     loop that rebinds {@code logits = model(...)} or {@code outputs = model(...)} each step
+ *     (litgpt's {@code finetune/lora.py}: {@code logits} lives until the next forward returns),
+ *     not one that drops them before the next forward (HF Trainer's {@code training_step} returns
+ *     a detached loss, torchtune does {@code del logits}, fsdp_qlora sets {@code output = None}).
+ *     Backward frees saved tensors but not what an autograd function stored on its context, so
+ *     that graph still holds every {@code ctx.tensors} input of a {@code quantKeepsInput} matmul
+ *     that ran outside a checkpointed layer
  * @param quantKeepsInput a 4-bit or 8-bit matmul keeps its input for backward although its weight is
  *     frozen: bitsandbytes before 0.43.2 stored it on the autograd context ({@code MatMul4Bit}:
  *     {@code ctx.tensors = (A, B)}, removed by bitsandbytes PR #1270, July 2024) and its 8-bit
@@ -62,13 +71,15 @@ public record TrainingSetup(
     boolean fsdpMixedUnits,
     boolean accumulateNoSync,
     boolean loopKeepsOutput,
+    boolean loopKeepsLastStep,
     boolean quantKeepsInput,
     Framework framework) {
 
   /**
    * The setup with every extension at its default: no tensor parallelism, the step after backward
    * with foreach temporaries, FSDP units and accumulation as most frameworks arrange them, the
-   * output released before backward, a quantised matmul that keeps its input (the larger, and the
+   * output released before backward, the previous step's loss still referenced while the next
+   * forward runs (a plain loop), a quantised matmul that keeps its input (the larger, and the
    * published measurements' bitsandbytes), generic code.
    */
   public TrainingSetup(Method method, int loraRank, Set<LoraTarget> loraTargets, double loraDropout,
@@ -77,7 +88,7 @@ public record TrainingSetup(
       Sharding sharding, Offload offload, boolean expandableSegments) {
     this(method, loraRank, loraTargets, loraDropout, quant, precision, optimizer, microBatch, seqLen,
         checkpointing, attention, loss, gradAccum, gpus, sharding, offload, expandableSegments, 1,
-        false, true, false, false, false, true, Framework.GENERIC);
+        false, true, false, false, false, true, true, Framework.GENERIC);
   }
 
   public TrainingSetup {
@@ -178,70 +189,77 @@ public record TrainingSetup(
     return new TrainingSetup(m, loraRank, loraTargets, loraDropout, q, precision, optimizer,
         microBatch, seqLen, checkpointing, attention, loss, gradAccum, gpus, sharding, offload,
         expandableSegments, tensorParallel, optimizerInBackward, optimizerForeach, fsdpMixedUnits, accumulateNoSync,
-        loopKeepsOutput, quantKeepsInput, framework);
+        loopKeepsOutput, loopKeepsLastStep, quantKeepsInput, framework);
   }
 
   public TrainingSetup withPrecision(Precision p) {
     return new TrainingSetup(method, loraRank, loraTargets, loraDropout, quant, p, optimizer,
         microBatch, seqLen, checkpointing, attention, loss, gradAccum, gpus, sharding, offload,
         expandableSegments, tensorParallel, optimizerInBackward, optimizerForeach, fsdpMixedUnits, accumulateNoSync,
-        loopKeepsOutput, quantKeepsInput, framework);
+        loopKeepsOutput, loopKeepsLastStep, quantKeepsInput, framework);
   }
 
   public TrainingSetup withOptimizer(Optimizer o) {
     return new TrainingSetup(method, loraRank, loraTargets, loraDropout, quant, precision, o,
         microBatch, seqLen, checkpointing, attention, loss, gradAccum, gpus, sharding, offload,
         expandableSegments, tensorParallel, optimizerInBackward, optimizerForeach, fsdpMixedUnits, accumulateNoSync,
-        loopKeepsOutput, quantKeepsInput, framework);
+        loopKeepsOutput, loopKeepsLastStep, quantKeepsInput, framework);
   }
 
   public TrainingSetup withCheckpointing(Checkpointing c) {
     return new TrainingSetup(method, loraRank, loraTargets, loraDropout, quant, precision,
         optimizer, microBatch, seqLen, c, attention, loss, gradAccum, gpus, sharding, offload,
         expandableSegments, tensorParallel, optimizerInBackward, optimizerForeach, fsdpMixedUnits, accumulateNoSync,
-        loopKeepsOutput, quantKeepsInput, framework);
+        loopKeepsOutput, loopKeepsLastStep, quantKeepsInput, framework);
   }
 
   public TrainingSetup withBatch(int micro, int accum) {
     return new TrainingSetup(method, loraRank, loraTargets, loraDropout, quant, precision,
         optimizer, micro, seqLen, checkpointing, attention, loss, accum, gpus, sharding, offload,
         expandableSegments, tensorParallel, optimizerInBackward, optimizerForeach, fsdpMixedUnits, accumulateNoSync,
-        loopKeepsOutput, quantKeepsInput, framework);
+        loopKeepsOutput, loopKeepsLastStep, quantKeepsInput, framework);
   }
 
   public TrainingSetup withSharding(Sharding s) {
     return new TrainingSetup(method, loraRank, loraTargets, loraDropout, quant, precision,
         optimizer, microBatch, seqLen, checkpointing, attention, loss, gradAccum, gpus, s, offload,
         expandableSegments, tensorParallel, optimizerInBackward, optimizerForeach, fsdpMixedUnits, accumulateNoSync,
-        loopKeepsOutput, quantKeepsInput, framework);
+        loopKeepsOutput, loopKeepsLastStep, quantKeepsInput, framework);
   }
 
   public TrainingSetup withOffload(Offload o) {
     return new TrainingSetup(method, loraRank, loraTargets, loraDropout, quant, precision,
         optimizer, microBatch, seqLen, checkpointing, attention, loss, gradAccum, gpus, sharding, o,
         expandableSegments, tensorParallel, optimizerInBackward, optimizerForeach, fsdpMixedUnits, accumulateNoSync,
-        loopKeepsOutput, quantKeepsInput, framework);
+        loopKeepsOutput, loopKeepsLastStep, quantKeepsInput, framework);
   }
 
   public TrainingSetup withExpandableSegments(boolean on) {
     return new TrainingSetup(method, loraRank, loraTargets, loraDropout, quant, precision,
         optimizer, microBatch, seqLen, checkpointing, attention, loss, gradAccum, gpus, sharding,
         offload, on, tensorParallel, optimizerInBackward, optimizerForeach, fsdpMixedUnits, accumulateNoSync,
-        loopKeepsOutput, quantKeepsInput, framework);
+        loopKeepsOutput, loopKeepsLastStep, quantKeepsInput, framework);
   }
 
   public TrainingSetup withOptimizerInBackward(boolean on) {
     return new TrainingSetup(method, loraRank, loraTargets, loraDropout, quant, precision,
         optimizer, microBatch, seqLen, checkpointing, attention, loss, gradAccum, gpus, sharding,
         offload, expandableSegments, tensorParallel, on, optimizerForeach, fsdpMixedUnits, accumulateNoSync,
-        loopKeepsOutput, quantKeepsInput, framework);
+        loopKeepsOutput, loopKeepsLastStep, quantKeepsInput, framework);
   }
 
   public TrainingSetup withQuantKeepsInput(boolean keeps) {
     return new TrainingSetup(method, loraRank, loraTargets, loraDropout, quant, precision,
         optimizer, microBatch, seqLen, checkpointing, attention, loss, gradAccum, gpus, sharding,
         offload, expandableSegments, tensorParallel, optimizerInBackward, optimizerForeach, fsdpMixedUnits,
-        accumulateNoSync, loopKeepsOutput, keeps, framework);
+        accumulateNoSync, loopKeepsOutput, loopKeepsLastStep, keeps, framework);
+  }
+
+  public TrainingSetup withLoopKeepsLastStep(boolean keeps) {
+    return new TrainingSetup(method, loraRank, loraTargets, loraDropout, quant, precision,
+        optimizer, microBatch, seqLen, checkpointing, attention, loss, gradAccum, gpus, sharding,
+        offload, expandableSegments, tensorParallel, optimizerInBackward, optimizerForeach, fsdpMixedUnits,
+        accumulateNoSync, loopKeepsOutput, keeps, quantKeepsInput, framework);
   }
 
   public enum Method implements Labeled {

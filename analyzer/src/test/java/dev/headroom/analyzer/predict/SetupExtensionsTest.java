@@ -207,7 +207,8 @@ class SetupExtensionsTest {
   void aQuantisedMatmulThatKeepsItsInputHoldsEveryFrozenLinearsInputPerLayer() {
     // bitsandbytes < 0.43.2 MatMul4Bit kept A on ctx; 0.43.2 (PR #1270) and torchao's NF4 keep none.
     String base = "{\"model\":\"llama-2-7b\",\"method\":\"qlora\",\"lora_targets\":\"q,v\","
-        + "\"precision\":\"bf16-true\",\"micro_batch\":1,\"seq_len\":2048,\"attention\":\"sdpa\"";
+        + "\"precision\":\"bf16-true\",\"micro_batch\":1,\"seq_len\":2048,\"attention\":\"sdpa\","
+        + "\"loop_keeps_last_step\":false";
     Prediction kept = predict(base + "}");
     Prediction dropped = predict(base + ",\"quant_keeps_input\":false}");
     assertThat(kept.peakPhase()).isEqualTo(dropped.peakPhase());
@@ -227,6 +228,45 @@ class SetupExtensionsTest {
     RunSpec spec = RunSpec.parse(base + ",\"quant_keeps_input\":false}", "t");
     assertThat(RunSpec.parse(spec.toJson().toString(), "again").setup().quantKeepsInput()).isFalse();
     assertThat(RunSpec.parse(base + "}", "t").setup().quantKeepsInput()).isTrue();
+  }
+
+  @Test
+  void thePreviousStepsGraphHoldsItsQuantisedInputsThroughTheNextForward() {
+    // A loop that rebinds `loss` keeps the last step's graph until the new loss replaces it;
+    // backward freed its saved tensors but not MatMul4Bit's ctx.tensors (bitsandbytes < 0.43.2).
+    String base = "{\"model\":\"llama-2-7b\",\"method\":\"qlora\",\"lora_targets\":\"q,v\","
+        + "\"precision\":\"bf16-true\",\"micro_batch\":2,\"seq_len\":512,\"attention\":\"sdpa\","
+        + "\"loss\":\"chunked\"";
+    Prediction held = predict(base + "}");
+    Prediction released = predict(base + ",\"loop_keeps_last_step\":false}");
+    long h = 4096;
+    long intermediate = 11_008;
+    long tokens = 2 * 512;
+    // Each layer's q/k/v input, o input, MLP input and down input, in bf16, for the previous step.
+    long previousStep = 32 * tokens * 2 * (h + h + h + intermediate);
+    assertThat(held.peakPhase()).isEqualTo("loss");
+    assertThat(held.breakdown(Metric.ALLOCATED).activationsBytes()
+        - released.breakdown(Metric.ALLOCATED).activationsBytes()).isEqualTo(previousStep);
+    // Falcon's one norm feeds attention and MLP: one input fewer per layer.
+    String falcon = base.replace("llama-2-7b", "falcon-7b");
+    long falconHidden = 4544;
+    long falconPerLayer = 2 * (falconHidden + 71 * 64 + 18_176);
+    assertThat(predict(falcon + "}").breakdown(Metric.ALLOCATED).activationsBytes()
+        - predict(falcon + ",\"loop_keeps_last_step\":false}").breakdown(Metric.ALLOCATED).activationsBytes())
+        .isEqualTo(32 * tokens * falconPerLayer);
+    // Nothing of the kind with checkpointed layers, a current bitsandbytes, or plain LoRA.
+    for (String other : List.of(base + ",\"grad_ckpt\":\"full\"", base + ",\"quant_keeps_input\":false",
+        base.replace("\"qlora\"", "\"lora\""))) {
+      assertThat(predict(other + "}").peakBytes(Metric.ALLOCATED))
+          .as(other).isEqualTo(predict(other + ",\"loop_keeps_last_step\":false}").peakBytes(Metric.ALLOCATED));
+    }
+    RunSpec spec = RunSpec.parse(base + ",\"loop_keeps_last_step\":false}", "t");
+    assertThat(RunSpec.parse(spec.toJson().toString(), "again").setup().loopKeepsLastStep()).isFalse();
+    assertThat(RunSpec.parse(base + "}", "t").setup().loopKeepsLastStep()).isTrue();
+    String header = String.join(",", CasesFile.REQUIRED) + ",loop_keeps_last_step";
+    String row = "1,llama-2-7b,,,,,,,,,,,qlora,8,q;v,nf4,bf16-true,adamw,2,512,none,1,none,none,sdpa,chunked,allocated,";
+    List<PredictionCase> cases = CasesFile.parse(header + "\n" + row + "false\n", "cases.csv");
+    assertThat(((PredictionCase.Valid) cases.get(0)).spec().setup().loopKeepsLastStep()).isFalse();
   }
 
   @Test

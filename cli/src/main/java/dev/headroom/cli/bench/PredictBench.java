@@ -43,6 +43,10 @@ import picocli.CommandLine.Option;
           + "that its own notes or source configuration state (gradient accumulation, optimizer in "
           + "backward, foreach off, tensor parallelism, FSDP mixed units, no_sync accumulation) filled "
           + "into the optional columns from samples/calibration/setup-facts.csv.",
+      "And once as set=validation: the rows of samples/calibration/validation-cases.csv, measurements "
+          + "from the same sources that are not calibration rows and were never used to choose a term, "
+          + "with only the columns a user's cases file has. It is the nearest figure to the error on "
+          + "runs the model has not seen.",
       "One JSON line per figure. Target: median <= 10 %%, p90 <= 25 %%."
     })
 public final class PredictBench implements Runnable {
@@ -100,15 +104,21 @@ public final class PredictBench implements Runnable {
     if (cases == null) {
       // Every row again, with the setup facts its own notes state filled into the optional
       // columns (samples/calibration/setup-facts.csv): the model given the whole setup.
-      List<Row> described = new ArrayList<>();
-      for (PredictionCase c : CasesFile.calibrationDescribed()) {
-        if (c instanceof PredictionCase.Valid v && v.measuredGib().isPresent()) {
-          described.add(row(predictor, v));
-        }
-      }
+      List<Row> described = measuredRows(predictor, CasesFile.calibrationDescribed());
       printGroups(out, "described", described);
+      printGroups(out, "validation", measuredRows(predictor, CasesFile.validation()));
     }
     out.flush();
+  }
+
+  private static List<Row> measuredRows(MemoryPredictor predictor, List<PredictionCase> cases) {
+    List<Row> rows = new ArrayList<>();
+    for (PredictionCase c : cases) {
+      if (c instanceof PredictionCase.Valid v && v.measuredGib().isPresent()) {
+        rows.add(row(predictor, v));
+      }
+    }
+    return rows;
   }
 
   private static Row row(MemoryPredictor predictor, PredictionCase.Valid v) {
