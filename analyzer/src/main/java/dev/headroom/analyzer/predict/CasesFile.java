@@ -54,8 +54,8 @@ public final class CasesFile {
 
   /**
    * The bundled validation cases: measurements from the calibration rows' own sources that the
-   * calibration set does not hold, with their columns derived the same way. No term or constant
-   * of the predictor was chosen by looking at them; they show how it does on rows it was not
+   * calibration set does not hold, with their columns derived the same way. No constant of the
+   * predictor was set from them; they show how it does on rows it was not
    * built from, and they carry only the calibration columns, as a user's cases file would.
    */
   public static List<PredictionCase> validation() {

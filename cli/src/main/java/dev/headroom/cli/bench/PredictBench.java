@@ -44,7 +44,7 @@ import picocli.CommandLine.Option;
           + "backward, foreach off, tensor parallelism, FSDP mixed units, no_sync accumulation) filled "
           + "into the optional columns from samples/calibration/setup-facts.csv.",
       "And once as set=validation: the rows of samples/calibration/validation-cases.csv, measurements "
-          + "from the same sources that are not calibration rows and were never used to choose a term, "
+          + "from the same sources that are not calibration rows and from which no constant was set, "
           + "with only the columns a user's cases file has. It is the nearest figure to the error on "
           + "runs the model has not seen.",
       "One JSON line per figure. Target: median <= 10 %%, p90 <= 25 %%."
