@@ -423,7 +423,11 @@ if _TrainerCallback is not None:
             if not self.reporter.run_id:
                 self.reporter.run_id = getattr(args, "run_name", None) or os.path.basename(
                     str(getattr(args, "output_dir", "") or "run")) or "run"
-            self.reporter.declare_run(run_spec_from(model, args, seq_len=self.seq_len, **self.spec_overrides))
+            spec = run_spec_from(model, args, seq_len=self.seq_len, **self.spec_overrides)
+            # Trainer.training_step returns loss.detach(): nothing of a step's graph outlives it,
+            # so an old bitsandbytes' 4-bit inputs are not held into the next forward.
+            spec.setdefault("loop_keeps_last_step", False)
+            self.reporter.declare_run(spec)
             self.reporter.start()
 
         def on_step_begin(self, args, state, control, **kwargs):

@@ -346,7 +346,7 @@ class TrainerCallbackTest(unittest.TestCase):
         spec = agent.of("/v1/run-spec")[0]
         self.assertEqual(spec["run_id"], "my-run")
         self.assertEqual(spec["spec"], {"model": "llama-3-8b", "micro_batch": 4, "precision": "bf16-mixed",
-                                        "seq_len": 1024, "gpu": "L4"})
+                                        "seq_len": 1024, "gpu": "L4", "loop_keeps_last_step": False})
 
 
 if __name__ == "__main__":
