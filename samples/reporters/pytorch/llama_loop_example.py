@@ -13,13 +13,22 @@ that describes exactly this run; the agent receives the same spec through the re
 ``--count-saved`` runs no optimizer: it counts, with ``torch.autograd.graph.saved_tensors_hooks``,
 the bytes autograd keeps per layer per token (two models, one and two layers deep, subtracted), the
 quantity the predictor's activation model computes. It works on a CPU.
+
+``--count-previous-step`` checks the predictor's ``loop_keeps_last_step`` term on real autograd:
+the block linears are frozen and run through a stand-in for bitsandbytes' ``MatMul4Bit`` before
+0.43.2, which stores its input on the autograd context (``ctx.tensors = (A, B)``) rather than with
+``save_for_backward``. After one step's backward, with the loop still holding that step's loss, it
+prints the bytes per layer per token those contexts still hold, and the bytes they hold once the
+loss is dropped. It also works on a CPU.
 """
 
 import argparse
+import gc
 import json
 import math
 import os
 import sys
+import weakref
 
 import torch
 import torch.nn as nn
@@ -153,6 +162,60 @@ def count_saved(c, micro_batch, seq_len):
     return (saved(2) - saved(1)) / tokens
 
 
+class _ContextKeepingMatMul(torch.autograd.Function):
+    """A frozen linear as bitsandbytes' 4-bit ``MatMul4Bit`` ran it before 0.43.2: the input is
+    stored on the context (``ctx.tensors``), which backward does not release; only the graph's end
+    does. ``inputs`` remembers each input weakly, to see which are still alive."""
+    inputs = []
+
+    @staticmethod
+    def forward(ctx, x, weight):
+        ctx.tensors = (x, weight)
+        _ContextKeepingMatMul.inputs.append(weakref.ref(x))
+        return F.linear(x, weight)
+
+    @staticmethod
+    def backward(ctx, grad):
+        _, weight = ctx.tensors
+        return grad @ weight, None
+
+
+class _ContextKeepingLinear(nn.Linear):
+    def forward(self, x):
+        return _ContextKeepingMatMul.apply(x, self.weight)
+
+
+def count_previous_step(c, micro_batch, seq_len):
+    """Bytes per layer per token that a finished step's graph still holds through its contexts."""
+    torch.manual_seed(0)
+    model = Llama(c).to(torch.bfloat16)
+    for module in model.modules():
+        if isinstance(module, (nn.Linear, nn.Embedding)):
+            module.weight.requires_grad_(False)
+    for block in model.blocks:
+        for name in ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"):
+            getattr(block, name).__class__ = _ContextKeepingLinear
+    # The norms train (as the adapters of a QLoRA run would), so the activations need gradients.
+    _ContextKeepingMatMul.inputs = []
+
+    def held():
+        storages = {}
+        for ref in _ContextKeepingMatMul.inputs:
+            t = ref()
+            if t is not None:
+                storage = t.untyped_storage() if hasattr(t, "untyped_storage") else t.storage()
+                storages[storage.data_ptr()] = storage.nbytes()
+        return sum(storages.values())
+
+    ids = torch.randint(0, c["vocab"], (micro_batch, seq_len))
+    loss = loss_of(model, ids)
+    loss.backward()
+    kept = held()  # what the next step's forward would find alive: the loop still holds `loss`
+    del loss
+    gc.collect()
+    return kept / (c["layers"] * micro_batch * seq_len), held()
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--layers", type=int, default=16)
@@ -166,6 +229,9 @@ def main(argv=None):
     parser.add_argument("--steps", type=int, default=5)
     parser.add_argument("--print-spec", action="store_true", help="print the run spec of this run and exit")
     parser.add_argument("--count-saved", action="store_true", help="print bytes kept per layer per token and exit")
+    parser.add_argument("--count-previous-step", action="store_true",
+                        help="print bytes per layer per token a finished step's graph still holds (frozen "
+                             "linears that keep their input on the context, as old bitsandbytes) and exit")
     parser.add_argument("--report", action="store_true", help="also report to a headroom agent (HEADROOM_AGENT_URL)")
     parser.add_argument("--eager", action="store_true",
                         help="explicit attention (softmax kept) instead of scaled_dot_product_attention")
@@ -187,6 +253,11 @@ def main(argv=None):
     if a.count_saved:
         print(json.dumps({"saved_bytes_per_layer_per_token": count_saved(c, a.micro_batch, a.seq_len),
                           "torch": torch.__version__}))
+        return 0
+    if a.count_previous_step:
+        per_layer_per_token, after_release = count_previous_step(c, a.micro_batch, a.seq_len)
+        print(json.dumps({"held_bytes_per_layer_per_token": per_layer_per_token,
+                          "held_bytes_after_release": after_release, "torch": torch.__version__}))
         return 0
     if not cuda:
         print("no CUDA device: nothing to measure (--count-saved works on a CPU)", file=sys.stderr)

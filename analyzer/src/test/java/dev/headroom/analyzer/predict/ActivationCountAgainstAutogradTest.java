@@ -69,4 +69,27 @@ class ActivationCountAgainstAutogradTest {
     assertThat(counted.get("saved_bytes_per_layer_per_token").asDouble())
         .isBetween(expected * 0.99, expected * 1.01);
   }
+  @Test
+  void aFinishedStepsGraphHoldsTheQuantisedInputsTheModelCounts() throws Exception {
+    // loop_keeps_last_step: frozen linears that keep their input on the autograd context (old
+    // bitsandbytes' MatMul4Bit) are still holding it after backward, until the loop drops the loss.
+    Optional<String> python = pythonWithTorch();
+    assumeTrue(python.isPresent() && Files.exists(EXAMPLE), "no Python with PyTorch here");
+    List<String> command = new ArrayList<>(List.of(python.get(), EXAMPLE.toString(), "--count-previous-step",
+        "--layers", "2", "--hidden", "1024", "--heads", "16", "--kv-heads", "4", "--intermediate", "2816",
+        "--vocab", "8000", "--micro-batch", "2", "--seq-len", "128"));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(300, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(out).isZero();
+    JsonNode counted = new ObjectMapper().readTree(out.lines().reduce((a, b) -> b).orElseThrow());
+
+    RunSpec spec = RunSpec.parse("{\"model\":{\"layers\":2,\"hidden\":1024,\"heads\":16,\"kv_heads\":4,"
+        + "\"intermediate\":2816,\"vocab\":8000,\"mlp\":\"swiglu\"},\"method\":\"qlora\",\"quant\":\"nf4\","
+        + "\"precision\":\"bf16-true\",\"micro_batch\":2,\"seq_len\":128}", "example");
+    long modelled = new ActivationModel(spec.model(), spec.setup()).previousStepQuantInputsPerToken();
+    assertThat(modelled).isPositive();
+    assertThat(counted.get("held_bytes_per_layer_per_token").asDouble()).isEqualTo((double) modelled);
+    assertThat(counted.get("held_bytes_after_release").asLong()).isZero();
+  }
 }
