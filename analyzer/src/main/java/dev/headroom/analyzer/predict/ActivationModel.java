@@ -300,6 +300,9 @@ final class ActivationModel {
       case SELECTIVE -> selectivePerToken() + " B/token/layer kept (selective: attention + half the MLP matmuls)";
     };
     String loss = s.loss() == Loss.FUSED || !a.hasLmHead() ? "no logits" : logitsPerToken() + " B/token logits+loss";
-    return layer + " × " + a.layers() + " layers × " + tokens + " tokens; " + loss;
+    long previous = previousStepQuantInputsPerToken();
+    String held = previous == 0 ? "" : "; + " + previous + " B/token/layer of the previous step's 4-bit inputs,"
+        + " held by its graph through this forward (loop_keeps_last_step)";
+    return layer + " × " + a.layers() + " layers × " + tokens + " tokens; " + loss + held;
   }
 }
