@@ -645,7 +645,9 @@ final class PredictCommand implements Runnable {
             + gib(r.prediction().peakBytes(metric)) + " at the " + r.prediction().peakPhase() + ")");
       }
       if (start.verdict(metric) == dev.headroom.analyzer.predict.Verdict.FITS) {
+        // Nothing to fix: naming a "first rung that fits" would read as advice to apply it.
         out.println("the run fits as given; the rungs show what each would save");
+        return;
       }
       Optional<FitLadder.Rung> first = rungs.stream().filter(FitLadder.Rung::fits).findFirst();
       out.println(first.map(r -> "first rung that fits: " + r.name() + "; cost: " + r.cost())

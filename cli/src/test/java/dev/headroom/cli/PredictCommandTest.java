@@ -168,6 +168,15 @@ class PredictCommandTest {
   }
 
   @Test
+  void aRunThatFitsAsGivenGetsNoRungRecommended() throws Exception {
+    Result r = run("predict", "--model", "llama-3-8b", "--method", "qlora", "--grad-ckpt", "full",
+        "--gpu", "H100-80GB", "--fit");
+    assertThat(r.status()).isZero();
+    assertThat(r.out()).contains("the run fits as given; the rungs show what each would save")
+        .doesNotContain("first rung that fits");
+  }
+
+  @Test
   void fitWithJsonAddsTheRungKeys() throws Exception {
     Result r = run("predict", "--model", "llama-3-70b", "--gpus", "8", "--gpu", "H100-80GB", "--fit", "--json",
         "--metric", "device");
