@@ -21,7 +21,8 @@ final class FileSystemFailure {
       return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
     String why = fse instanceof AccessDeniedException ? "permission denied"
-        : fse instanceof FileAlreadyExistsException ? "a file is in the way (a directory was needed, or it exists)"
+        // Files.createDirectories on a path a file already holds: what every caller here does.
+        : fse instanceof FileAlreadyExistsException ? "exists and is not a directory"
         : fse instanceof NoSuchFileException ? "no such file or directory, and it cannot be created there"
         : fse instanceof NotDirectoryException ? "not a directory"
         : fse instanceof DirectoryNotEmptyException ? "directory not empty"

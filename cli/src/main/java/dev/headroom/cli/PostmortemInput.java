@@ -2,10 +2,12 @@ package dev.headroom.cli;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.stream.Stream;
 
 /** What a postmortem input is, told from its content (names can lie; first bytes do not). */
@@ -18,16 +20,14 @@ enum PostmortemInput {
 
   private static final byte[] SEGMENT_MAGIC = "HROMREC\n".getBytes(StandardCharsets.US_ASCII);
   private static final int SNIFF_BYTES = 4096;
+  /** Nested recording folders named in the hint; a retention's worth of runs would be a wall of text. */
+  private static final int NESTED_SHOWN = 5;
 
   /** Detects the kind, or throws a {@link UserInputException} saying why the input cannot be used. */
   static PostmortemInput detect(Path p) {
     if (Files.isDirectory(p)) {
-      try (Stream<Path> s = Files.list(p)) {
-        if (s.noneMatch(f -> f.getFileName().toString().endsWith(".hrec"))) {
-          throw new UserInputException(p + ": a directory without recording segments (*.hrec)");
-        }
-      } catch (IOException e) {
-        throw new UserInputException(p + ": cannot list the directory: " + e.getMessage());
+      if (!holdsSegments(p)) {
+        throw new UserInputException(p + ": a directory without recording segments (*.hrec)" + nestedHint(p));
       }
       return RECORDING_DIRECTORY;
     }
@@ -69,6 +69,48 @@ enum PostmortemInput {
           + " an allocator snapshot pickle nor a headroom recording");
     }
     return LOG;
+  }
+
+  private static boolean holdsSegments(Path dir) {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.anyMatch(f -> f.getFileName().toString().endsWith(".hrec"));
+    } catch (IOException e) {
+      throw new UserInputException(dir + ": cannot list the directory: " + e.getMessage());
+    }
+  }
+
+  /**
+   * The collector keeps a run's frames one level down per agent life
+   * ({@code recordings/<run>/<agent>_<boot>/}) and all runs two levels down: a user who gives the
+   * run's folder or the recordings folder is told which folders to give instead.
+   */
+  private static String nestedHint(Path dir) {
+    List<Path> found;
+    try (Stream<Path> s = Files.find(dir, 2, (f, attrs) -> attrs.isDirectory() && !f.equals(dir))) {
+      found = s.filter(f -> {
+        try (Stream<Path> inner = Files.list(f)) {
+          return inner.anyMatch(x -> x.getFileName().toString().endsWith(".hrec"));
+        } catch (IOException e) {
+          return false;
+        }
+      }).sorted().toList();
+    } catch (IOException | UncheckedIOException e) {
+      return "";
+    }
+    if (found.isEmpty()) {
+      return "";
+    }
+    int shown = Math.min(NESTED_SHOWN, found.size());
+    StringBuilder hint = new StringBuilder("; ").append(found.size())
+        .append(found.size() == 1 ? " folder inside holds a recording (one per agent life), give it instead: "
+            : " folders inside hold recordings (one per agent life), give them instead: ");
+    for (int i = 0; i < shown; i++) {
+      hint.append(i == 0 ? "" : " ").append(found.get(i));
+    }
+    if (found.size() > shown) {
+      hint.append(" … and ").append(found.size() - shown).append(" more");
+    }
+    return hint.toString();
   }
 
   /** NULs, or many control bytes other than tab/CR/LF/ESC, are not text. */

@@ -210,7 +210,7 @@ final class PredictCommand implements Runnable {
   String gpu;
 
   @Option(names = "--expandable-segments", arity = "0..1", paramLabel = "BOOL",
-      description = "PYTORCH_CUDA_ALLOC_CONF=expandable_segments:True (less allocator slack).")
+      description = "PYTORCH_CUDA_ALLOC_CONF=expandable_segments:True (less allocator slack; default: false).")
   Boolean expandableSegments;
 
   @Option(names = "--metric", paramLabel = "M",

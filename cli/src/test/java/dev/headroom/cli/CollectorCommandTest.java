@@ -64,6 +64,39 @@ class CollectorCommandTest {
   }
 
   @Test
+  void aCatalogDamagedPastItsFirstPageIsBadInputWithWhatToDo() throws Exception {
+    java.nio.file.Path data = dir.resolve("data");
+    assertThat(run("collector", "--listen", "127.0.0.1:0", "--http", "127.0.0.1:0", "--data-dir", data.toString(),
+        "--duration", "1").status()).isZero();
+    java.nio.file.Path catalog = data.resolve("catalog.db");
+    try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + catalog);
+        var insert = c.prepareStatement("INSERT INTO runs (run_id, source, hostname, started_at, last_seen_at,"
+            + " spec_json) VALUES (?, 'PROCESS', 'node-a', '2026-01-01T00:00:00Z', '2026-01-01T00:01:00Z', ?)")) {
+      for (int i = 0; i < 400; i++) {
+        insert.setString(1, "run-" + i);
+        insert.setString(2, "{\"notes\":\"" + "x".repeat(2000) + "\"}");
+        insert.executeUpdate();
+      }
+      try (var s = c.createStatement()) {
+        s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+      }
+    }
+    // A disk error in the middle of the runs table: SQLite opens the file and fails reading it.
+    try (var f = java.nio.channels.FileChannel.open(catalog, java.nio.file.StandardOpenOption.WRITE)) {
+      byte[] junk = new byte[4096 * 50];
+      java.util.Arrays.fill(junk, (byte) 0xff);
+      f.write(java.nio.ByteBuffer.wrap(junk), 4096L * 50);
+    }
+
+    Result r = run("collector", "--listen", "127.0.0.1:0", "--http", "127.0.0.1:0", "--data-dir", data.toString(),
+        "--duration", "1");
+    assertThat(r.status()).as(r.err()).isEqualTo(2);
+    // Before: "headroom: internal error: ...StoreException: cannot read runs from ..." and status 1.
+    assertThat(r.err()).startsWith("headroom: cannot read runs from " + catalog)
+        .contains("the catalog is damaged: move catalog.db").doesNotContain("internal error");
+  }
+
+  @Test
   void aPortInUseIsReportedWithTheAddress() throws Exception {
     try (var taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       Result r = run("collector", "--listen", "127.0.0.1:0", "--http", "127.0.0.1:" + taken.getLocalPort(),

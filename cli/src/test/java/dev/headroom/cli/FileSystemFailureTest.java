@@ -45,6 +45,19 @@ class FileSystemFailureTest {
   }
 
   @Test
+  void aFileWhereADirectoryIsToBeMadeIsNamedPlainly() throws IOException {
+    Path file = Files.writeString(dir.resolve("reports"), "x");
+    IOException inTheWay = null;
+    try {
+      Files.createDirectories(file);
+    } catch (IOException e) {
+      inTheWay = e;
+    }
+    // Before: "a file is in the way (a directory was needed, or it exists)".
+    assertThat(FileSystemFailure.describe(inTheWay)).isEqualTo(file + ": exists and is not a directory");
+  }
+
+  @Test
   void postmortemHtmlWhereNoDirectoryCanBeMadeSaysWhy() throws IOException {
     // /proc refuses new directories, and java.nio reports that as only the path
     Path blocked = Path.of("/proc", "headroom-test-report");

@@ -58,6 +58,19 @@ class HelpTextTest {
     assertThat(err.toString(StandardCharsets.UTF_8)).doesNotContain("[picocli WARN]");
   }
 
+  @Test
+  void everyOptionalBooleanSaysWhatLeavingItOutMeans() {
+    // --expandable-segments[=BOOL] alone said nothing of its default among predict's switches.
+    for (CommandLine command : allCommands(Headroom.newCommandLine())) {
+      for (OptionSpec option : command.getCommandSpec().options()) {
+        if ("BOOL".equals(option.paramLabel())) {
+          assertThat(String.join(" ", option.description())).as("%s %s", command.getCommandName(), option.longestName())
+              .contains("default");
+        }
+      }
+    }
+  }
+
   private static String qualifiedName(CommandLine command) {
     return command.getCommandSpec().qualifiedName(" ").replaceFirst("^headroom ?", "");
   }

@@ -237,6 +237,34 @@ class PostmortemCommandTest {
   }
 
   @Test
+  void aCollectorRunFolderNamesTheAgentLifeFoldersInsideIt() throws IOException {
+    // The collector's layout: recordings/<run>/<agent>_<boot>/seg-….hrec
+    Path run = dir.resolve("recordings").resolve("qa-run");
+    Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
+    for (String boot : List.of("boot-1", "boot-2")) {
+      try (RollingRecordingWriter w = new RollingRecordingWriter(run.resolve("node1_" + boot),
+          new SegmentIdentity("node1", boot, "node1", t0), RecordingLimits.DEFAULT, () -> t0)) {
+        w.append(1, new DeviceReport("node1", "GPU-aaa", 0, "NVIDIA A100", t0, t0.plusSeconds(1), 10,
+            DeviceState.OK, 80L << 30, 1L << 30, Stats.of(40L << 30), List.of(), Optional.empty(), Optional.empty(),
+            Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()));
+      }
+    }
+
+    Run r = run("postmortem", run.toString());
+    assertThat(r.status()).isEqualTo(2);
+    assertThat(r.err()).contains(run + ": a directory without recording segments (*.hrec); 2 folders inside hold"
+        + " recordings (one per agent life), give them instead: " + run.resolve("node1_boot-1") + " "
+        + run.resolve("node1_boot-2"));
+    Run recordings = run("postmortem", dir.resolve("recordings").toString());
+    assertThat(recordings.err()).contains("give them instead: " + run.resolve("node1_boot-1"));
+    assertThat(run("postmortem", run.resolve("node1_boot-2").toString()).status()).isZero();
+
+    Path empty = Files.createDirectories(dir.resolve("nothing").resolve("inside"));
+    assertThat(run("postmortem", empty.getParent().toString()).err())
+        .contains(": a directory without recording segments (*.hrec)\n");
+  }
+
+  @Test
   void htmlReportBesideTheSummary() throws IOException {
     Path out = dir.resolve("report");
     Run r = run("postmortem", "--html", out.toString(), resource("030-pytorch.txt").toString(),

@@ -1,6 +1,7 @@
 package dev.headroom.collector;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.headroom.analyzer.alert.Alert;
 import dev.headroom.analyzer.detect.RunPrediction;
 import dev.headroom.analyzer.model.Observation;
 import dev.headroom.analyzer.model.RunSpecDeclared;
@@ -28,6 +29,7 @@ import dev.headroom.collector.store.RecordingReplay;
 import dev.headroom.collector.store.RecordingTail;
 import dev.headroom.collector.store.RestorePlan;
 import dev.headroom.collector.store.RunRecordings;
+import dev.headroom.collector.store.StoreException;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -93,7 +95,12 @@ public final class Collector implements Closeable {
     this.clock = clock;
     Files.createDirectories(config.dataDir());
     this.catalog = CatalogStore.open(config.dataDir().resolve("catalog.db"));
-    this.recordings = new RunRecordings(config.dataDir().resolve("recordings"), config.retention(), clock);
+    try {
+      this.recordings = new RunRecordings(config.dataDir().resolve("recordings"), config.retention(), clock);
+    } catch (IOException e) {
+      catalog.close();
+      throw e;
+    }
     this.registry = new RunRegistry(predictor, config.registryPolicy(), clock);
     this.alerts = new AlertEngine(config.detectors(), clock);
     this.housekeeping = daemonScheduler("headroom-collector-housekeeping");
@@ -126,8 +133,15 @@ public final class Collector implements Closeable {
   }
 
   private void startParts() throws IOException {
-    RecordedDeliveryLedger ledger = restore();
+    RecordedDeliveryLedger ledger;
+    try {
+      ledger = restore();
+    } catch (StoreException e) {
+      // A catalog SQLite opens but cannot read through is the data folder's problem, not a bug.
+      throw new IOException(e.getMessage(), e);
+    }
     wireAlerts();
+    adoptActiveAlerts();
     registry.addListener(recordings);
     registry.addListener(new CatalogListener());
     registry.addListener(new AlertBridge());
@@ -192,12 +206,36 @@ public final class Collector implements Closeable {
     for (StoredRun run : plan.fromSummary()) {
       registry.storedRun(run.runId()).ifPresent(now -> savedRuns.put(now.runId(), now));
     }
-    log.info("restored {} run(s) from {}: {} from their summary (series read when first viewed), {} replayed from {}"
-            + " recording(s) ({} observations); read the end of {} other recording(s); in {} ms",
-        plan.fromSummary().size() + plan.replayedRuns().size(), catalog.file(), plan.fromSummary().size(),
-        plan.replayedRuns().size(), plan.replayFolders().size(), replayed.observations(), plan.tails().size(),
-        (System.nanoTime() - startedNanos) / 1_000_000L);
+    // Runs only the recordings know (a catalog lost, or rows not yet written at a crash) come back
+    // through the replay too: count what the registry holds, not the catalog's rows.
+    int catalogRuns = plan.fromSummary().size() + plan.replayedRuns().size();
+    int recordingOnlyRuns = Math.max(0, registry.runCount() - catalogRuns);
+    log.info("restored {} run(s) from {} and its recordings: {} from their summary (series read when first viewed),"
+            + " {} replayed from {} recording(s) ({} observations){}; read the end of {} other recording(s); in {} ms",
+        registry.runCount(), catalog.file(), plan.fromSummary().size(), plan.replayedRuns().size() + recordingOnlyRuns,
+        plan.replayFolders().size(), replayed.observations(),
+        recordingOnlyRuns > 0 ? ", " + recordingOnlyRuns + " of them known only to the recordings" : "",
+        plan.tails().size(), (System.nanoTime() - startedNanos) / 1_000_000L);
     return ledger;
+  }
+
+  /**
+   * Alerts active when the previous collector stopped go back to the engine, so the evidence after
+   * the restart resolves them (an agent's next frame, a GPU back under the threshold, the first
+   * tick for a run that ended); left in the catalog alone they would stay active for ever. An alert
+   * of a run no longer kept (retention) stays as it was: nothing will ever judge it.
+   */
+  private void adoptActiveAlerts() {
+    int adopted = 0;
+    for (Alert alert : catalog.activeAlerts()) {
+      if (registry.run(alert.runId()).isPresent()) {
+        alerts.adopt(alert);
+        adopted++;
+      }
+    }
+    if (adopted > 0) {
+      log.info("{} alert(s) active before the restart are judged again from the next evidence", adopted);
+    }
   }
 
   private void wireAlerts() {

@@ -83,6 +83,25 @@ class CollectorRestartTest {
   }
 
   @Test
+  void anAlertActiveWhenTheCollectorStoppedIsResolvedByTheEvidenceAfterTheRestart() throws Exception {
+    AgentIdentity node = agent("node-e");
+    try (Collector first = Collector.start(config(), PREDICTOR, Clock.systemUTC())) {
+      first.registry().onObservation(node, 1, new RunSpecDeclared(T0, RUN, 0, "{\"model\":\"mistral-7b\"}"));
+      first.registry().onObservation(node, 2, report("node-e", GPU, 0, T0.plusSeconds(5), 75 * GIB, 4242));
+      first.registry().onObservation(node, 3, report("node-e", GPU, 0, T0.plusSeconds(10), 75 * GIB, 4242));
+      assertThat(first.catalog().activeAlerts()).extracting(Alert::kind).contains(AlertKind.DANGER);
+    }
+    try (Collector second = Collector.start(config(), PREDICTOR, Clock.systemUTC())) {
+      // The GPU is back under the threshold: the alert raised before the restart is resolved,
+      // not left active in the history for ever (before: nothing in the new engine knew it).
+      second.registry().onObservation(node, 4, report("node-e", GPU, 0, T0.plusSeconds(15), 40 * GIB, 4242));
+      assertThat(second.catalog().activeAlerts()).extracting(Alert::kind).doesNotContain(AlertKind.DANGER);
+      assertThat(second.catalog().recentAlerts(10)).filteredOn(a -> a.kind() == AlertKind.DANGER).singleElement()
+          .satisfies(a -> assertThat(a.resolvedAt()).isPresent());
+    }
+  }
+
+  @Test
   void aProcessKeepsItsDeclaredRunAfterARestartEvenWhenRetentionDeletedTheDeclaration() throws Exception {
     AgentIdentity node = agent("node-d");
     try (Collector collector = Collector.start(config(), PREDICTOR, Clock.systemUTC())) {

@@ -77,6 +77,26 @@ public final class AlertTracker {
     return events;
   }
 
+  /**
+   * Takes back an alert that was active when the collector stopped, so that the evidence after
+   * the restart resolves (or refreshes) it like any other instead of leaving it active for ever.
+   *
+   * @throws IllegalArgumentException for an alert already resolved
+   */
+  public void adopt(Alert alert) {
+    if (alert.resolvedAt().isPresent()) {
+      throw new IllegalArgumentException("alert " + alert.key() + " is resolved, not active");
+    }
+    active.computeIfAbsent(List.of(alert.runId(), alert.key().subject()), k -> new EnumMap<>(AlertKind.class))
+        .putIfAbsent(alert.kind(), alert);
+  }
+
+  /** Whether an alert of this kind is active in the scope. */
+  public boolean isActive(AlertScope scope, AlertKind kind) {
+    EnumMap<AlertKind, Alert> current = active.get(List.of(scope.runId(), scope.subject()));
+    return current != null && current.containsKey(kind);
+  }
+
   /** Resolves every active alert of a run (the run ended or was forgotten), oldest first. */
   public List<AlertEvent> resolveRun(String runId, Instant at) {
     List<Alert> resolved = new ArrayList<>();

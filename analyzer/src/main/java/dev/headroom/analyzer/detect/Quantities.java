@@ -30,6 +30,10 @@ final class Quantities {
     if (minutes >= 1) {
       return minutes + " min";
     }
+    if (d.toSeconds() < 10 && d.toMillisPart() != 0) {
+      // A sub-second report interval read "0 s".
+      return String.format(Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
+    }
     return d.toSeconds() + " s";
   }
 }

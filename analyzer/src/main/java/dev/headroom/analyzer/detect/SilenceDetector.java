@@ -5,6 +5,8 @@ import dev.headroom.analyzer.alert.Condition;
 import dev.headroom.analyzer.alert.Severity;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -15,8 +17,17 @@ import java.util.Optional;
  * move it by hand. One agent; not thread-safe.
  */
 public final class SilenceDetector {
+  /**
+   * How many recent intervals the report interval is the longest of. A report can be shorter than
+   * the agent's cadence (the one an agent flushes as it stops, one that starts at its first sample),
+   * never longer unless the agent stalled: the longest of the last few is the cadence, and one stall
+   * ages out after this many reports.
+   */
+  static final int INTERVAL_WINDOW = 8;
+
   private final DetectorConfig config;
   private final String hostname;
+  private final Deque<Duration> recentIntervals = new ArrayDeque<>();
   private Instant lastFrameAt;
   private Duration reportInterval;
 
@@ -30,11 +41,28 @@ public final class SilenceDetector {
    * A frame arrived.
    *
    * @param receivedAt on the collector's clock
-   * @param interval the agent's report interval when the frame tells it (a device report's span)
+   * @param interval the agent's report interval when the frame tells it (the time since its
+   *     previous report, or a device report's span); the longest of the last {@link
+   *     #INTERVAL_WINDOW} counts, so a short final report does not make the agent silent at once
    */
   public void frame(Instant receivedAt, Optional<Duration> interval) {
     lastFrameAt = receivedAt;
-    interval.filter(d -> !d.isNegative() && !d.isZero()).ifPresent(d -> reportInterval = d);
+    interval.filter(d -> !d.isNegative() && !d.isZero()).ifPresent(this::interval);
+  }
+
+  private void interval(Duration d) {
+    if (recentIntervals.size() == INTERVAL_WINDOW) {
+      recentIntervals.removeFirst();
+    }
+    recentIntervals.addLast(d);
+    // A loop, not a stream: this runs once per device report on the ingest path.
+    Duration longest = d;
+    for (Duration recent : recentIntervals) {
+      if (recent.compareTo(longest) > 0) {
+        longest = recent;
+      }
+    }
+    reportInterval = longest;
   }
 
   /** The time after which the agent counts as silent. */

@@ -61,6 +61,24 @@ class AlertTrackerTest {
   }
 
   @Test
+  void anAdoptedAlertIsRefreshedByItsConditionAndResolvedWhenItGoes() {
+    Alert fromBefore = new AlertTracker().update(gpu0, GPU_KINDS, List.of(danger(0.91)), T0).get(0).alert();
+    tracker.adopt(fromBefore);
+    assertThat(tracker.isActive(gpu0, AlertKind.DANGER)).isTrue();
+    assertThat(tracker.isActive(gpu0, AlertKind.LEAK)).isFalse();
+
+    assertThat(tracker.update(gpu0, GPU_KINDS, List.of(danger(0.93)), T0.plusSeconds(60))).as("not raised again").isEmpty();
+    List<AlertEvent> gone = tracker.update(gpu0, GPU_KINDS, List.of(), T0.plusSeconds(61));
+    assertThat(gone).singleElement().satisfies(e -> {
+      assertThat(e).isInstanceOf(AlertEvent.Resolved.class);
+      assertThat(e.alert().raisedAt()).isEqualTo(T0);
+      assertThat(e.alert().values()).containsEntry("ratio", 0.93);
+    });
+    assertThatThrownBy(() -> tracker.adopt(gone.get(0).alert())).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("resolved");
+  }
+
+  @Test
   void endingARunResolvesAllOfItsAlertsAndNoOthers() {
     tracker.update(gpu0, GPU_KINDS, List.of(danger(0.91)), T0);
     tracker.update(AlertScope.gpu("run-2", "node-2", "GPU-9"), GPU_KINDS, List.of(danger(0.93)), T0);

@@ -92,6 +92,38 @@ class EventDetectorsTest {
   }
 
   @Test
+  void aShortReportAsTheAgentStopsDoesNotShortenTheAllowedSilence() {
+    SilenceDetector detector = new SilenceDetector(config, "node-1");
+    for (int s = 1; s <= 5; s++) {
+      detector.frame(TrainingTrace.at(s), Optional.of(Duration.ofSeconds(1)));
+    }
+    // The agent flushes what its open interval holds when it stops: 74 ms.
+    detector.frame(TrainingTrace.at(5).plusMillis(74), Optional.of(Duration.ofMillis(74)));
+
+    assertThat(detector.allowedSilence()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(detector.condition(TrainingTrace.at(7))).as("2 s after the last frame").isEmpty();
+    var condition = detector.condition(TrainingTrace.at(9)).orElseThrow();
+    assertThat(condition.values()).containsEntry("reportIntervalSeconds", 1.0);
+    assertThat(condition.explanation()).contains("3 report intervals of 1 s allowed");
+  }
+
+  @Test
+  void aShorterCadenceIsLearntOnceTheLongerIntervalsAgeOut() {
+    SilenceDetector detector = new SilenceDetector(config, "node-1");
+    detector.frame(TrainingTrace.at(0), Optional.of(Duration.ofSeconds(2)));
+    for (int i = 1; i < SilenceDetector.INTERVAL_WINDOW; i++) {
+      detector.frame(TrainingTrace.at(i), Optional.of(Duration.ofMillis(500)));
+    }
+    assertThat(detector.allowedSilence()).as("the 2 s interval is still among the recent ones")
+        .isEqualTo(Duration.ofSeconds(6));
+
+    detector.frame(TrainingTrace.at(10), Optional.of(Duration.ofMillis(500)));
+    assertThat(detector.allowedSilence()).isEqualTo(Duration.ofMillis(1500));
+    assertThat(detector.condition(TrainingTrace.at(12)).orElseThrow().explanation())
+        .contains("for 2 s (3 report intervals of 0.5 s allowed)");
+  }
+
+  @Test
   void untilReportsTellTheIntervalTheDefaultOfOneSecondIsAssumed() {
     SilenceDetector detector = new SilenceDetector(config, "node-1");
     detector.frame(TrainingTrace.at(0), Optional.empty());

@@ -71,11 +71,15 @@ public final class AlertEngine {
     RunState run = runs.computeIfAbsent(runId, RunState::new);
     synchronized (run) {
       Instant now = clock.instant();
-      AgentState agent = run.agents.computeIfAbsent(from.agentId(),
-          id -> new AgentState(config, from.hostname(), AlertScope.agent(runId, from.hostname(), id)));
+      AgentState agent = run.agents.computeIfAbsent(from.agentId(), id -> {
+        AgentState fresh = new AgentState(config, from.hostname(), AlertScope.agent(runId, from.hostname(), id));
+        // A silence alert adopted from before a restart is resolved by this agent's first frame.
+        fresh.silentAlertActive = run.tracker.isActive(fresh.scope, AlertKind.AGENT_SILENT);
+        return fresh;
+      });
       Optional<Duration> interval = Optional.empty();
       if (observation instanceof DeviceReport r) {
-        interval = Optional.of(Duration.between(r.intervalStart(), r.at()));
+        interval = Optional.of(agent.reportInterval(from.bootId(), r));
       }
       agent.silence.frame(now, interval);
       // A frame just arrived, so the agent is not silent: only a silence alert still active needs
@@ -122,6 +126,17 @@ public final class AlertEngine {
           emit(events);
         }
       }
+    }
+  }
+
+  /**
+   * An alert that was active when the previous collector stopped (from the catalog): the next
+   * evidence for its run, GPU or agent resolves or refreshes it, and the end of its run resolves it.
+   */
+  public void adopt(Alert active) {
+    RunState run = runs.computeIfAbsent(active.runId(), RunState::new);
+    synchronized (run) {
+      run.tracker.adopt(active);
     }
   }
 
@@ -234,10 +249,35 @@ public final class AlertEngine {
     final SilenceDetector silence;
     /** A silence alert of this agent is active (raised by a tick, not yet resolved by a frame). */
     boolean silentAlertActive;
+    /** End of the latest device report, on the agent's clock, and the agent life that sent it. */
+    Instant lastReportEnd;
+    String lastReportBoot;
 
     AgentState(DetectorConfig config, String hostname, AlertScope scope) {
       this.scope = scope;
       this.silence = new SilenceDetector(config, hostname);
+    }
+
+    /**
+     * The agent's report interval as this report shows it: the time since its previous report
+     * ended. A report's own span starts at its first sample, one sampling period after the
+     * interval began (half the interval at 2 Hz and 1 s reports), so it is only the fallback for an
+     * agent life's first report. Reports of the agent's other GPUs end at the same instant and tell
+     * nothing (zero, which the detector ignores).
+     */
+    Duration reportInterval(String bootId, DeviceReport report) {
+      if (!bootId.equals(lastReportBoot)) {
+        // A restarted agent: the gap since its previous life's last report is downtime, not cadence.
+        lastReportBoot = bootId;
+        lastReportEnd = report.at();
+        return Duration.between(report.intervalStart(), report.at());
+      }
+      if (!report.at().isAfter(lastReportEnd)) {
+        return Duration.ZERO;
+      }
+      Duration sincePrevious = Duration.between(lastReportEnd, report.at());
+      lastReportEnd = report.at();
+      return sincePrevious;
     }
   }
 }

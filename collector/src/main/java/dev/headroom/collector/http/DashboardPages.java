@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalLong;
 
 /**
  * The dashboard's two pages, rendered on the server so they show everything without JavaScript; a
@@ -65,13 +66,16 @@ final class DashboardPages {
         .append("</span> short-lived process(es): no run declared, ended within ")
         .append(ShortLivedProcesses.LIMIT.toMinutes()).append(" min of starting</summary>\n")
         .append("<table><thead><tr><th>process run</th><th>host</th><th>GPU</th><th>lived</th>"
-            + "<th>peak used</th><th>last seen</th></tr></thead><tbody>\n");
+            + "<th title=\"the most the process itself held (NVML per-process memory), not the whole GPU\">"
+            + "process peak</th><th>last seen</th></tr></thead><tbody>\n");
     for (RunView run : shortLived) {
       html.append("<tr class=\"short\"><td><a href=\"").append(escape(Paths.runPage(run.runId()))).append("\">")
           .append(escape(run.runId())).append("</a></td><td>").append(escape(String.join(", ", run.hosts())))
           .append("</td><td>").append(escape(gpuIndexes(run))).append("</td><td>")
-          .append(Duration.between(run.startedAt(), run.lastSeenAt()).toSeconds()).append(" s</td><td>")
-          .append(gib(run.gpus().stream().mapToLong(GpuView::peakUsedBytes).max().orElse(0))).append("</td><td>")
+          // Rounded as the page's script rounds it, so a redraw does not change 39 s into 40 s.
+          .append(Math.round(Duration.between(run.startedAt(), run.lastSeenAt()).toMillis() / 1000.0))
+          .append(" s</td><td>")
+          .append(processPeak(run)).append("</td><td>")
           .append(escape(run.lastSeenAt())).append("</td></tr>\n");
     }
     html.append("</tbody></table></details>\n");
@@ -165,6 +169,16 @@ final class DashboardPages {
         .append(escape(title)).append("</title><style>").append(STYLE).append("</style></head><body>\n");
   }
 
+  /**
+   * What the process itself held at most, on any of its GPUs. The GPU's used memory would count
+   * the training job beside it; a summary of an older collector lacks the figure ("—").
+   */
+  private static String processPeak(RunView run) {
+    OptionalLong peak = run.gpus().stream().map(GpuView::peakProcessUsedBytes).filter(OptionalLong::isPresent)
+        .mapToLong(OptionalLong::getAsLong).max();
+    return peak.isPresent() ? gib(peak.getAsLong()) : "—";
+  }
+
   private static String gpuIndexes(RunView run) {
     return String.join(", ", run.gpus().stream().map(g -> Integer.toString(g.index())).toList());
   }
@@ -191,11 +205,11 @@ final class DashboardPages {
                 +(run.prediction?gib(run.prediction.deviceBytes):'—')+'</td></tr>';
             });
             var short=runs.filter(function(run){return run.shortLived;}).map(function(run){
-              var peak=Math.max.apply(null,[0].concat(run.gpus.map(function(g){return g.peakUsedBytes||0;})));
+              var peaks=run.gpus.map(function(g){return g.peakProcessUsedBytes;}).filter(function(b){return b!=null;});
               var lived=Math.round((Date.parse(run.lastSeenAt)-Date.parse(run.startedAt))/1000);
               return '<tr class="short"><td>'+link(run)+'</td><td>'+hosts(run)+'</td><td>'
                 +esc(run.gpus.map(function(g){return g.index;}).join(', '))+'</td><td>'+lived+' s</td><td>'
-                +gib(peak)+'</td><td>'+esc(run.lastSeenAt)+'</td></tr>';
+                +(peaks.length?gib(Math.max.apply(null,peaks)):'—')+'</td><td>'+esc(run.lastSeenAt)+'</td></tr>';
             });
             document.querySelector('#runs tbody').innerHTML=rows.join('');
             document.querySelector('#short-lived tbody').innerHTML=short.join('');

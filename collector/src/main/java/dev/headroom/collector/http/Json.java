@@ -82,6 +82,7 @@ final class Json {
     putOptional(g, "peakAllocatedBytes", gpu.peakAllocatedBytes());
     putOptional(g, "lastReservedBytes", gpu.lastReservedBytes());
     putOptional(g, "peakReservedBytes", gpu.peakReservedBytes());
+    putOptional(g, "peakProcessUsedBytes", gpu.peakProcessUsedBytes());
     g.put("numAllocRetries", gpu.numAllocRetries());
     if (gpu.lastReportAt() != null) {
       g.put("lastReportAt", gpu.lastReportAt().toString());

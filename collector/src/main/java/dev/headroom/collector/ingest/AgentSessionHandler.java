@@ -128,6 +128,23 @@ final class AgentSessionHandler extends SimpleChannelInboundHandler<Object> {
         remote(ctx), lastDelivered);
   }
 
+  /**
+   * Why frames before {@code sequence} never arrived. An agent drops the oldest of its buffer when
+   * it overflows while disconnected; but with {@code --collector A,B} the frames another collector
+   * acknowledged are gone from the agent too, and a collector that never heard of this agent life
+   * (failed over to, or started on a fresh data folder) sees them as a gap every time.
+   */
+  static String gapExplanation(long lastDelivered, long sequence) {
+    String frames = lastDelivered + 1 == sequence - 1 ? "frame " + (sequence - 1)
+        : "frames " + (lastDelivered + 1) + ".." + (sequence - 1);
+    return lastDelivered == 0
+        ? "its first frame here is " + sequence + ": " + frames + " did not come to this collector (another"
+            + " collector acknowledged them before a failover, this data folder is not the one that stored them,"
+            + " or the agent's buffer overflowed while it was disconnected)"
+        : "skipped " + frames + " (its buffer overflowed while disconnected, or another collector acknowledged"
+            + " them in between)";
+  }
+
   private void onObservation(ChannelHandlerContext ctx, dev.headroom.protocol.wire.pb.ObservationFrame frame,
       Optional<byte[]> bytes) {
     long sequence = frame.getSequence();
@@ -138,8 +155,7 @@ final class AgentSessionHandler extends SimpleChannelInboundHandler<Object> {
     }
     if (sequence > lastDelivered + 1) {
       counters.sequenceGaps.add(sequence - lastDelivered - 1);
-      log.warn("agent {} skipped frames {}..{} (its buffer overflowed while disconnected)",
-          identity.agentId(), lastDelivered + 1, sequence - 1);
+      log.warn("agent {}: {}", identity.agentId(), gapExplanation(lastDelivered, sequence));
     }
     SequencedObservation observation;
     try {

@@ -26,6 +26,12 @@ final class GpuTrack {
   private long numAllocRetries;
   private long peakAllocatedBytes = -1;
   private long peakReservedBytes = -1;
+  /**
+   * The most the run's own processes held on this GPU in one report (the sum of their maxima), -1
+   * before any was seen. Device used counts every process on the GPU: an evaluation worker beside
+   * a training job would otherwise show the job's memory as its own.
+   */
+  private long peakProcessUsedBytes = -1;
   /** Peak used memory saved in the catalog before a restart (-1: none). */
   private long restoredPeakUsed = -1;
   private List<Long> pids = List.of();
@@ -57,12 +63,17 @@ final class GpuTrack {
     deviceState = report.state();
     lastReportAt = report.at();
     List<Long> present = new ArrayList<>();
+    long heldBytes = 0;
     for (var process : report.processes()) {
       if (runPids.isEmpty() || runPids.contains(process.pid())) {
         present.add(process.pid());
+        heldBytes += process.usedBytes().max();
       }
     }
     pids = List.copyOf(present);
+    if (!present.isEmpty()) {
+      peakProcessUsedBytes = Math.max(peakProcessUsedBytes, heldBytes);
+    }
     sawRunProcess |= !present.isEmpty();
     if (report.sampleCount() == 0) {
       // Every read failed: the stats carry no measurement, only the state does.
@@ -111,7 +122,7 @@ final class GpuTrack {
     StoredGpu stored = new StoredGpu(uuid, hostname, index, name, totalBytes, usableBytes, peakUsedBytes(),
         peakAllocatedBytes, peakReservedBytes);
     return new GpuSummary(stored, lastUsedBytes, lastRatio, lastAllocated(), lastReserved(), numAllocRetries, deviceState,
-        Optional.ofNullable(lastReportAt), sawRunProcess, pids);
+        Optional.ofNullable(lastReportAt), sawRunProcess, pids, peakProcessUsed());
   }
 
   /** Brings back a summary taken before a restart; the series stay empty until adopted. */
@@ -126,6 +137,7 @@ final class GpuTrack {
     lastReportAt = s.lastReportAt().orElse(null);
     sawRunProcess |= s.sawRunProcess();
     pids = s.pids();
+    peakProcessUsedBytes = Math.max(peakProcessUsedBytes, s.peakProcessUsedBytes().orElse(-1));
   }
 
   /**
@@ -138,6 +150,11 @@ final class GpuTrack {
     usable = replayed.usable;
     allocated = replayed.allocated;
     reserved = replayed.reserved;
+    peakProcessUsedBytes = Math.max(peakProcessUsedBytes, replayed.peakProcessUsedBytes);
+  }
+
+  private OptionalLong peakProcessUsed() {
+    return peakProcessUsedBytes >= 0 ? OptionalLong.of(peakProcessUsedBytes) : OptionalLong.empty();
   }
 
   private OptionalLong lastAllocated() {
@@ -193,7 +210,8 @@ final class GpuTrack {
         level(policy),
         lastReportAt,
         comparisons,
-        pids);
+        pids,
+        peakProcessUsed());
   }
 
   private static void addComparison(

@@ -15,6 +15,9 @@ import java.util.OptionalLong;
  * @param lastRatio the latest report's max used / usable: what the GPU's level is judged on
  * @param comparisons observed peak vs prediction, one per metric the data supports
  * @param pids processes of this run seen on the GPU in the latest report
+ * @param peakProcessUsedBytes the most this run's own processes held on the GPU in one report (NVML's
+ *     per-process count; {@code peakUsedBytes} is the whole GPU's, every process on it); empty
+ *     when none of them was seen
  */
 public record GpuView(
     String uuid,
@@ -36,10 +39,23 @@ public record GpuView(
     GpuLevel level,
     Instant lastReportAt,
     List<PeakComparison> comparisons,
-    List<Long> pids) {
+    List<Long> pids,
+    OptionalLong peakProcessUsedBytes) {
 
   public GpuView {
     comparisons = List.copyOf(comparisons);
     pids = List.copyOf(pids);
+    java.util.Objects.requireNonNull(peakProcessUsedBytes, "peakProcessUsedBytes");
+  }
+
+  /** A view without the processes' own peak. */
+  public GpuView(String uuid, String hostname, int index, String name, long totalBytes, long usableBytes,
+      long lastUsedBytes, long peakUsedBytes, double lastRatio, double peakRatio, OptionalLong lastAllocatedBytes,
+      OptionalLong peakAllocatedBytes, OptionalLong lastReservedBytes, OptionalLong peakReservedBytes,
+      long numAllocRetries, DeviceState deviceState, GpuLevel level, Instant lastReportAt,
+      List<PeakComparison> comparisons, List<Long> pids) {
+    this(uuid, hostname, index, name, totalBytes, usableBytes, lastUsedBytes, peakUsedBytes, lastRatio, peakRatio,
+        lastAllocatedBytes, peakAllocatedBytes, lastReservedBytes, peakReservedBytes, numAllocRetries, deviceState,
+        level, lastReportAt, comparisons, pids, OptionalLong.empty());
   }
 }

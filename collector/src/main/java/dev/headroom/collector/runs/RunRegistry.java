@@ -523,6 +523,11 @@ public final class RunRegistry implements ObservationListener {
         id -> new Run(id, stored.source(), stored.hostname(), stored.startedAt(), policy.seriesPoints()));
   }
 
+  /** How many runs the registry holds. */
+  public int runCount() {
+    return runs.size();
+  }
+
   /** Every run: active ones first, then silent, then ended; within each the most recently seen first. */
   public List<RunView> runs() {
     Instant now = clock.instant();

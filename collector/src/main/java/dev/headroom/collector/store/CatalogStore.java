@@ -99,8 +99,23 @@ public final class CatalogStore implements Closeable {
       }
       return new CatalogStore(file, c);
     } catch (SQLException e) {
-      throw new IOException("cannot open the collector catalog " + file + ": " + e.getMessage(), e);
+      throw new IOException("cannot open the collector catalog " + file + ": " + e.getMessage() + damagedHint(e, file), e);
     }
+  }
+
+  /** SQLite's primary result codes for a damaged file and for a file that is no database at all. */
+  private static final int SQLITE_CORRUPT = 11;
+  private static final int SQLITE_NOTADB = 26;
+
+  /** What to do about a catalog SQLite cannot read: the recordings beside it still hold the runs. */
+  private static String damagedHint(SQLException e, Path file) {
+    int primary = e.getErrorCode() & 0xff;
+    if (primary != SQLITE_CORRUPT && primary != SQLITE_NOTADB) {
+      return "";
+    }
+    return "; the catalog is damaged: move " + file.getFileName() + " (and any " + file.getFileName() + "-wal, "
+        + file.getFileName() + "-shm beside it) out of the data directory and start again: the runs come back from"
+        + " the recordings, as far as retention kept them; the alert history does not";
   }
 
   private static boolean hasColumn(Statement s, String table, String column) throws SQLException {
@@ -205,7 +220,7 @@ public final class CatalogStore implements Closeable {
         }
       }
     } catch (SQLException e) {
-      throw new StoreException("cannot read run declarations from " + file, e);
+      throw new StoreException("cannot read run declarations from " + file + ": " + e.getMessage() + damagedHint(e, file), e);
     }
     return out;
   }
@@ -245,7 +260,7 @@ public final class CatalogStore implements Closeable {
         out.computeIfAbsent(r.getString("into_run_id"), k -> new ArrayList<>()).add(r.getString("from_run_id"));
       }
     } catch (SQLException e) {
-      throw new StoreException("cannot read run merges from " + file, e);
+      throw new StoreException("cannot read run merges from " + file + ": " + e.getMessage() + damagedHint(e, file), e);
     }
     return out;
   }
@@ -272,7 +287,7 @@ public final class CatalogStore implements Closeable {
         }
       }
     } catch (SQLException e) {
-      throw new StoreException("cannot read runs from " + file, e);
+      throw new StoreException("cannot read runs from " + file + ": " + e.getMessage() + damagedHint(e, file), e);
     }
     return runs;
   }
@@ -316,9 +331,17 @@ public final class CatalogStore implements Closeable {
 
   /** The alert history, most recently raised first. */
   public synchronized List<Alert> recentAlerts(int limit) {
+    return alerts("SELECT * FROM alerts ORDER BY raised_at DESC, kind LIMIT ?", limit);
+  }
+
+  /** The alerts not resolved yet (active when the collector stopped), oldest first. */
+  public synchronized List<Alert> activeAlerts() {
+    return alerts("SELECT * FROM alerts WHERE resolved_at IS NULL ORDER BY raised_at, kind LIMIT ?", Integer.MAX_VALUE);
+  }
+
+  private List<Alert> alerts(String query, int limit) {
     List<Alert> out = new ArrayList<>();
-    try (PreparedStatement p = connection.prepareStatement(
-        "SELECT * FROM alerts ORDER BY raised_at DESC, kind LIMIT ?")) {
+    try (PreparedStatement p = connection.prepareStatement(query)) {
       p.setInt(1, limit);
       try (ResultSet r = p.executeQuery()) {
         while (r.next()) {
@@ -333,7 +356,8 @@ public final class CatalogStore implements Closeable {
         }
       }
     } catch (SQLException | IOException e) {
-      throw new StoreException("cannot read alerts from " + file, e);
+      throw new StoreException("cannot read alerts from " + file + ": " + e.getMessage()
+          + (e instanceof SQLException sql ? damagedHint(sql, file) : ""), e);
     }
     return out;
   }

@@ -17,6 +17,8 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -117,6 +119,25 @@ public final class RunRecordings implements RunObservationListener, Closeable {
     this.retention = retention;
     this.clock = clock;
     Files.createDirectories(directory);
+    requireWritable(directory);
+  }
+
+  /**
+   * Refuses a folder no file can be created in (owned by another user, a read-only mount): the
+   * collector could acknowledge nothing, and each agent would resend the same frames for ever
+   * while every burst failed with the same error.
+   */
+  private static void requireWritable(Path directory) throws IOException {
+    Path probe;
+    try {
+      probe = Files.createTempFile(directory, ".write-probe-", "");
+    } catch (AccessDeniedException e) {
+      throw new AccessDeniedException(directory.toString(), null, "no file can be created in it");
+    } catch (FileSystemException e) {
+      throw new FileSystemException(directory.toString(), null,
+          "no file can be created in it (" + (e.getReason() != null ? e.getReason() : e.getClass().getSimpleName()) + ")");
+    }
+    Files.delete(probe);
   }
 
   public Path directory() {

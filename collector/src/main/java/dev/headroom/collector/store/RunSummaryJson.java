@@ -56,6 +56,7 @@ final class RunSummaryJson {
       n.put("sawRunProcess", g.sawRunProcess());
       ArrayNode pids = n.putArray("pids");
       g.pids().forEach(pids::add);
+      g.peakProcessUsedBytes().ifPresent(v -> n.put("peakProcessUsedBytes", v));
     }
     ArrayNode through = root.putArray("recordedThrough");
     for (RecordedThrough r : summary.recordedThrough()) {
@@ -95,7 +96,9 @@ final class RunSummaryJson {
           DeviceState.valueOf(text(n, "deviceState")),
           n.hasNonNull("lastReportAt") ? Optional.of(Instant.parse(n.get("lastReportAt").asText())) : Optional.empty(),
           required(n, "sawRunProcess").asBoolean(),
-          longs(required(n, "pids"))));
+          longs(required(n, "pids")),
+          // Absent in the summaries of a collector before it was kept.
+          optionalLong(n, "peakProcessUsedBytes")));
     }
     List<RecordedThrough> through = new ArrayList<>();
     for (JsonNode n : required(root, "recordedThrough")) {

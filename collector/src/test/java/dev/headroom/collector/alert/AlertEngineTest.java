@@ -9,9 +9,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.headroom.analyzer.alert.AlertKind;
 import dev.headroom.analyzer.detect.DetectorConfig;
 import dev.headroom.analyzer.detect.RunPrediction;
+import dev.headroom.analyzer.model.DeviceReport;
+import dev.headroom.analyzer.model.DeviceState;
+import dev.headroom.analyzer.model.Stats;
 import dev.headroom.analyzer.model.XidObservation;
 import dev.headroom.collector.AgentIdentity;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
@@ -69,6 +74,68 @@ class AlertEngineTest {
     clock.advance(Duration.ofSeconds(10));
     feed("run-1", report("GPU-0", 0, 12, 0.5));
     assertThat(listener.summary()).containsExactly("raised agent-silent agent-a", "resolved agent-silent agent-a");
+  }
+
+  @Test
+  void theReportIntervalIsTheTimeBetweenReportsNotTheSpanFromTheirFirstSample() {
+    // 2 Hz sampling, 1 s reports: each report's span starts at its first sample, 0.5 s in.
+    for (int s = 1; s <= 4; s++) {
+      clock.advance(Duration.ofSeconds(1));
+      engine.onObservation("run-1", AGENT, sampledFrom(T0.plusSeconds(s).minusMillis(500), T0.plusSeconds(s)));
+    }
+    engine.tick(clock.instant().plusMillis(2_500));
+    assertThat(listener.events).as("2.5 s of silence is under 3 intervals of 1 s").isEmpty();
+
+    // The agent stops: it flushes the 74 ms its open interval held, then nothing comes.
+    clock.advance(Duration.ofMillis(74));
+    engine.onObservation("run-1", AGENT, sampledFrom(T0.plusSeconds(4), T0.plusSeconds(4).plusMillis(74)));
+    engine.tick(clock.instant().plusSeconds(2));
+    assertThat(listener.events).as("the short last report does not make the agent silent at once").isEmpty();
+
+    engine.tick(clock.instant().plusMillis(3_001));
+    assertThat(listener.summary()).containsExactly("raised agent-silent agent-a");
+    assertThat(listener.events.get(0).alert().values()).containsEntry("reportIntervalSeconds", 1.0);
+  }
+
+  @Test
+  void alertsAdoptedFromBeforeARestartAreResolvedByTheNextEvidence() {
+    // The previous collector's engine raised these; a fresh one takes them from the catalog.
+    AlertEngine before = new AlertEngine(DetectorConfig.defaults(), clock);
+    RecordingListener raised = new RecordingListener();
+    before.addListener(raised);
+    before.onObservation("run-1", AGENT, report("GPU-0", 0, 1, 0.95));
+    before.onObservation("run-1", AGENT, report("GPU-0", 0, 2, 0.95));
+    before.tick(clock.instant().plusSeconds(10));
+    assertThat(raised.summary()).containsExactly("raised danger GPU-0", "raised agent-silent agent-a");
+    before.activeAlerts().forEach(engine::adopt);
+    assertThat(engine.activeAlerts()).hasSize(2);
+
+    clock.advance(Duration.ofSeconds(20));
+    feed("run-1", report("GPU-0", 0, 21, 0.5));
+    assertThat(listener.summary()).containsExactlyInAnyOrder("resolved agent-silent agent-a", "resolved danger GPU-0");
+    assertThat(listener.events).as("the alerts raised before the restart, not new ones")
+        .extracting(e -> e.alert().raisedAt()).containsExactlyInAnyOrder(T0, T0.plusSeconds(10));
+    assertThat(engine.activeAlerts()).isEmpty();
+  }
+
+  @Test
+  void anAgentRestartIsNotTakenForALongReportInterval() {
+    feed("run-1", report("GPU-0", 0, 1, 0.5), report("GPU-0", 0, 2, 0.5));
+    // The same agent, restarted ten minutes later: a new boot.
+    clock.advance(Duration.ofMinutes(10));
+    AgentIdentity restarted = new AgentIdentity(AGENT.agentId(), "boot-2", AGENT.hostname(), AGENT.agentVersion());
+    engine.onObservation("run-1", restarted, report("GPU-0", 0, 602, 0.5));
+    engine.onObservation("run-1", restarted, report("GPU-0", 0, 603, 0.5));
+
+    engine.tick(clock.instant().plusMillis(3_001));
+    assertThat(listener.summary()).containsExactly("raised agent-silent agent-a");
+  }
+
+  private static DeviceReport sampledFrom(Instant firstSample, Instant end) {
+    long used = 40 * GIB;
+    return new DeviceReport("node-1", "GPU-0", 0, "Test GPU", firstSample, end, 2, DeviceState.OK, 80 * GIB, 0,
+        new Stats(used, used, used), List.of(), Optional.empty(), Optional.empty(), Optional.empty(),
+        Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
   }
 
   @Test

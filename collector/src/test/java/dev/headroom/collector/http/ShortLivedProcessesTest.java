@@ -19,10 +19,13 @@ import org.junit.jupiter.api.Test;
 class ShortLivedProcessesTest {
   private static final Instant T0 = Instant.parse("2026-12-01T10:00:00Z");
 
-  private static RunView run(String id, RunKeySource source, RunStatus status, Duration lived, long peakBytes) {
-    GpuView gpu = new GpuView("GPU-1", "node-a", 0, "A100", 80L << 30, 79L << 30, 0, peakBytes, 0.0,
-        peakBytes / (double) (79L << 30), OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty(),
-        OptionalLong.empty(), 0, DeviceState.OK, GpuLevel.OK, T0.plus(lived), List.of(), List.of());
+  /** The GPU's peak is a training job's 60 GiB beside the process: what counts is the process's own. */
+  private static RunView run(String id, RunKeySource source, RunStatus status, Duration lived, long processPeakBytes) {
+    long gpuPeakBytes = 60L << 30;
+    GpuView gpu = new GpuView("GPU-1", "node-a", 0, "A100", 80L << 30, 79L << 30, 0, gpuPeakBytes, 0.0,
+        gpuPeakBytes / (double) (79L << 30), OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty(),
+        OptionalLong.empty(), 0, DeviceState.OK, GpuLevel.OK, T0.plus(lived), List.of(), List.of(),
+        OptionalLong.of(processPeakBytes));
     return new RunView(id, source, "node-a", status, T0, T0.plus(lived), Optional.empty(), Optional.empty(),
         Optional.empty(), OptionalLong.empty(), List.of(gpu));
   }
@@ -40,10 +43,10 @@ class ShortLivedProcessesTest {
 
   @Test
   void theFleetPageListsRunsAndFoldsTheShortLivedOnesWithTheirLinks() {
-    RunView training = run("llama-sft", RunKeySource.DECLARED, RunStatus.ACTIVE, Duration.ofHours(2), 60L << 30);
+    RunView training = run("llama-sft", RunKeySource.DECLARED, RunStatus.ACTIVE, Duration.ofHours(2), 58L << 30);
     RunView oldJob = run("node-a:GPU-1:4100", RunKeySource.PROCESS, RunStatus.ENDED, Duration.ofMinutes(30), 9L << 30);
     RunView eval1 = run("node-a:GPU-1:6600", RunKeySource.PROCESS, RunStatus.ENDED, Duration.ofSeconds(40), 3L << 29);
-    RunView eval2 = run("node-a:GPU-1:6601", RunKeySource.PROCESS, RunStatus.ENDED, Duration.ofSeconds(41), 3L << 29);
+    RunView eval2 = run("node-a:GPU-1:6601", RunKeySource.PROCESS, RunStatus.ENDED, Duration.ofMillis(40_600), 3L << 29);
 
     String html = DashboardPages.fleet(List.of(training, oldJob, eval1, eval2), List.of(), List.of());
 
@@ -51,7 +54,13 @@ class ShortLivedProcessesTest {
     assertThat(runsTable).contains("llama-sft", "node-a:GPU-1:4100").doesNotContain("6600", "6601");
     String folded = html.substring(html.indexOf("<details id=\"short-lived\""), html.indexOf("</details>"));
     assertThat(folded).contains("<span class=\"count\">2</span>", "/runs/node-a%3AGPU-1%3A6600", "40 s", "1.5 GiB")
-        .doesNotContain("llama-sft");
+        // 40.6 s rounds as the page's script rounds it (Math.round), not truncated to 40 s.
+        .contains("41 s")
+        .doesNotContain("llama-sft")
+        // Before: the GPU's peak, the training job's memory, shown as each eval worker's.
+        .doesNotContain("60.0 GiB");
+    assertThat(Json.run(eval1, false, (r, u) -> Optional.empty()).get("gpus").get(0).get("peakProcessUsedBytes")
+        .asLong()).isEqualTo(3L << 29);
     // The API says which is which, so the page's script folds the same ones.
     assertThat(Json.run(eval1, false, (r, u) -> Optional.empty()).get("shortLived").asBoolean()).isTrue();
     assertThat(Json.run(training, false, (r, u) -> Optional.empty()).get("shortLived").asBoolean()).isFalse();

@@ -294,6 +294,17 @@ class IngestServerTest {
     }
     assertThat(server.counters().sequenceGaps()).isEqualTo(3);
     assertThat(delivered).extracting(Delivery::sequence).containsExactly(1L, 5L);
+    assertThat(AgentSessionHandler.gapExplanation(1, 5)).isEqualTo(
+        "skipped frames 2..4 (its buffer overflowed while disconnected, or another collector acknowledged them in between)");
+  }
+
+  @Test
+  void aGapBeforeTheFirstFrameACollectorSeesIsNotBlamedOnTheBufferAlone() {
+    // Failover: collector A acknowledged 1..7, so B's first frame from this agent life is 8.
+    assertThat(AgentSessionHandler.gapExplanation(0, 8)).startsWith(
+        "its first frame here is 8: frames 1..7 did not come to this collector (another collector acknowledged them"
+            + " before a failover");
+    assertThat(AgentSessionHandler.gapExplanation(0, 2)).contains(": frame 1 did not come");
   }
 
 }

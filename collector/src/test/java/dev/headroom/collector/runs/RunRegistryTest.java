@@ -8,7 +8,10 @@ import static dev.headroom.collector.testing.Observations.report;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.headroom.analyzer.model.DeviceReport;
+import dev.headroom.analyzer.model.DeviceState;
 import dev.headroom.analyzer.model.Observation;
+import dev.headroom.analyzer.model.ProcessReport;
 import dev.headroom.analyzer.model.RunSpecDeclared;
 import dev.headroom.analyzer.model.Stats;
 import dev.headroom.analyzer.model.StepMark;
@@ -93,6 +96,33 @@ class RunRegistryTest {
     assertThat(registry.series(id, GPU0).orElseThrow().usedBytes()).extracting(TimedBytes::bytes)
         .containsExactly(10 * GIB, 11 * GIB, 12 * GIB, 13 * GIB);
     assertThat(stored).hasSize(4).allSatisfy(ids -> assertThat(ids).containsExactly(id));
+  }
+
+  @Test
+  void aProcessRunsOwnPeakIsWhatItsProcessHeldNotTheWholeGpuAndSurvivesARestart() {
+    // A training job (4242, 20 GiB) and an evaluation worker (6600, 1 GiB) share the GPU.
+    for (int s = 0; s < 3; s++) {
+      send(NODE_A, new DeviceReport("node-a", GPU0, 0, "NVIDIA A100", T0.plusSeconds(s), T0.plusSeconds(s + 1), 10,
+          DeviceState.OK, 80 * GIB, GIB, Stats.of(21 * GIB + GIB / 2), List.of(
+              new ProcessReport(4242, Optional.of("python"), Optional.empty(), Optional.empty(), Stats.of(20 * GIB), true),
+              new ProcessReport(6600, Optional.of("eval"), Optional.empty(), Optional.empty(),
+                  new Stats(GIB / 2, GIB, GIB / 2), true)),
+          Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+          Optional.empty()));
+    }
+    send(NODE_A, report("node-a", GPU0, 0, T0.plusSeconds(5), 20 * GIB, 4242));
+
+    String eval = "node-a:" + GPU0 + ":6600";
+    GpuView gpu = registry.run(eval).orElseThrow().gpus().get(0);
+    assertThat(gpu.peakUsedBytes()).as("the GPU's").isEqualTo(21 * GIB + GIB / 2);
+    assertThat(gpu.peakProcessUsedBytes()).as("the worker's own").hasValue(GIB);
+    assertThat(registry.run("node-a:" + GPU0 + ":4242").orElseThrow().gpus().get(0).peakProcessUsedBytes())
+        .hasValue(20 * GIB);
+
+    StoredRun stored = registry.storedRun(eval).orElseThrow();
+    RunRegistry restarted = new RunRegistry(predictor, RegistryPolicy.DEFAULT, clock);
+    restarted.restoreWithoutSeries(stored, (runId, into) -> 0);
+    assertThat(restarted.run(eval).orElseThrow().gpus().get(0).peakProcessUsedBytes()).hasValue(GIB);
   }
 
   @Test

@@ -37,7 +37,8 @@ class CatalogStoreTest {
     var gpu = new dev.headroom.collector.runs.GpuSummary(
         new StoredGpu("GPU-0", "node-a", 0, "NVIDIA L4", 24 * GIB, 23 * GIB, peakUsed, 18 * GIB, -1), 2 * GIB,
         0.087, java.util.OptionalLong.of(GIB), java.util.OptionalLong.empty(), 3,
-        dev.headroom.analyzer.model.DeviceState.OK, Optional.of(lastSeen), true, List.of());
+        dev.headroom.analyzer.model.DeviceState.OK, Optional.of(lastSeen), true, List.of(),
+        java.util.OptionalLong.of(GIB / 2));
     var summary = new dev.headroom.collector.runs.RunSummary(lastSeen, dev.headroom.collector.runs.RunStatus.ENDED,
         java.time.Duration.ofSeconds(5), java.util.OptionalLong.of(1200), List.of(gpu),
         List.of(new dev.headroom.collector.runs.RecordedThrough("agent-a", "boot-1", 977)));
@@ -60,6 +61,18 @@ class CatalogStoreTest {
       assertThat(loaded.summary()).isEqualTo(withSummary.summary());
       assertThat(loaded.gpus().get(0).peakUsedBytes()).isEqualTo(21 * GIB);
     }
+  }
+
+  @Test
+  void aSummaryWrittenBeforeTheProcessPeakWasKeptReadsWithoutIt() {
+    var summary = summarised(21 * GIB, T0.plusSeconds(60)).summary().orElseThrow();
+    String json = RunSummaryJson.write(summary);
+    assertThat(json).contains("\"peakProcessUsedBytes\":" + GIB / 2);
+    assertThat(RunSummaryJson.read(json)).isEqualTo(summary);
+
+    var older = RunSummaryJson.read(json.replace(",\"peakProcessUsedBytes\":" + GIB / 2, ""));
+    assertThat(older.gpus().get(0).peakProcessUsedBytes()).isEmpty();
+    assertThat(older.gpus().get(0).stored()).isEqualTo(summary.gpus().get(0).stored());
   }
 
   @Test
@@ -151,6 +164,28 @@ class CatalogStoreTest {
     Files.writeString(file, "this is not sqlite, just text that is long enough to look like a header.....");
     assertThatThrownBy(() -> CatalogStore.open(file))
         .isInstanceOf(IOException.class)
-        .hasMessageContaining(file.toString());
+        .hasMessageContaining(file.toString())
+        .hasMessageContaining("the catalog is damaged: move catalog.db (and any catalog.db-wal, catalog.db-shm beside"
+            + " it) out of the data directory and start again: the runs come back from the recordings");
+  }
+
+  @Test
+  void aCatalogCutShortSaysWhatToDoAboutIt() throws IOException {
+    Path file = dir.resolve("catalog.db");
+    try (CatalogStore store = CatalogStore.open(file)) {
+      for (int i = 0; i < 200; i++) {
+        StoredRun r = run(i * GIB);
+        store.saveRun(new StoredRun("run-" + i, r.source(), r.hostname(), r.startedAt(), r.lastSeenAt(), r.specJson(),
+            r.gpus()));
+      }
+    }
+    byte[] whole = Files.readAllBytes(file);
+    Files.write(file, java.util.Arrays.copyOf(whole, whole.length / 2));
+    Files.deleteIfExists(dir.resolve("catalog.db-wal"));
+    assertThatThrownBy(() -> {
+      try (CatalogStore store = CatalogStore.open(file)) {
+        store.loadRuns();
+      }
+    }).hasMessageContaining("the catalog is damaged");
   }
 }

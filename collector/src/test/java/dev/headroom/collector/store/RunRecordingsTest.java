@@ -5,18 +5,21 @@ import static dev.headroom.collector.testing.Observations.T0;
 import static dev.headroom.collector.testing.Observations.agent;
 import static dev.headroom.collector.testing.Observations.report;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.headroom.analyzer.model.DeviceReport;
 import dev.headroom.collector.AgentIdentity;
 import dev.headroom.collector.testing.MutableClock;
 import dev.headroom.protocol.recording.RecordedObservation;
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,6 +44,24 @@ class RunRecordingsTest {
       assertThat(Files.isDirectory(dir.resolve("_host-node-a"))).isTrue(); // an idle GPU: kept per host
       assertThat(recordings.totalBytes()).isPositive();
     }
+  }
+
+  @Test
+  void aFolderNoFileCanBeCreatedInIsRefusedAtOpenNamingIt() throws Exception {
+    Path recordings = Files.createDirectories(dir.resolve("recordings"));
+    Assumptions.assumeTrue(Unwritable.make(recordings), "cannot make a folder unwritable here");
+    try {
+      assertThatThrownBy(() -> new RunRecordings(recordings, RetentionPolicy.DEFAULT, clock))
+          .isInstanceOf(FileSystemException.class)
+          .hasMessageStartingWith(recordings.toString())
+          .satisfies(e -> assertThat(((FileSystemException) e).getFile()).isEqualTo(recordings.toString()));
+    } finally {
+      Unwritable.undo(recordings);
+    }
+    try (Stream<Path> left = Files.list(recordings)) {
+      assertThat(left).as("no probe left behind").isEmpty();
+    }
+    new RunRecordings(recordings, RetentionPolicy.DEFAULT, clock).close();
   }
 
   @Test

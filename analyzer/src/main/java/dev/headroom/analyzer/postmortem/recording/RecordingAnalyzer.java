@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -107,12 +108,11 @@ public final class RecordingAnalyzer {
     DeviceReport lastReport;
     DeviceReport peakReport;
     int reports;
-    // Running sums for the least-squares slope of the per-report minimum, time relative to the first report.
-    double n;
-    double sumT;
-    double sumY;
-    double sumTT;
-    double sumTY;
+    // The slope of the per-report minimum while the process that will hold the peak is on the GPU:
+    // a recording goes on after the trainer ended or crashed, and the memory freed then is no trend.
+    // Which process that is shows only at the end, so every process seen gets its running sums.
+    final LeastSquares wholeRecording = new LeastSquares();
+    final Map<Long, LeastSquares> whileProcessPresent = new HashMap<>();
     List<GpuTimeline.Point> series = new ArrayList<>();
     int keepEvery = 1;
 
@@ -131,11 +131,10 @@ public final class RecordingAnalyzer {
       }
       double t = Duration.between(firstReport.at(), r.at()).toMillis() / 1000.0;
       double y = r.usedBytes().min();
-      n++;
-      sumT += t;
-      sumY += y;
-      sumTT += t * t;
-      sumTY += t * y;
+      wholeRecording.add(t, y);
+      for (ProcessReport p : r.processes()) {
+        whileProcessPresent.computeIfAbsent(p.pid(), pid -> new LeastSquares()).add(t, y);
+      }
       if (reports % keepEvery == 0) {
         series.add(new GpuTimeline.Point(r.at(), r.usedBytes().max()));
         if (series.size() > MAX_SERIES_POINTS) {
@@ -155,15 +154,44 @@ public final class RecordingAnalyzer {
       Optional<GpuTimeline.ProcessAtPeak> holder = peak.processes().stream()
           .max(Comparator.comparingLong((ProcessReport p) -> p.usedBytes().max()))
           .map(p -> new GpuTimeline.ProcessAtPeak(p.pid(), p.name(), p.usedBytes().max()));
-      OptionalDouble trend = OptionalDouble.empty();
-      double span = Duration.between(firstReport.at(), lastReport.at()).toMillis() / 1000.0;
-      double denominator = n * sumTT - sumT * sumT;
-      if (n >= 3 && span >= MIN_TREND_SPAN.toSeconds() && denominator > 0) {
-        trend = OptionalDouble.of((n * sumTY - sumT * sumY) / denominator);
-      }
+      // Without a process at the peak (the driver hides them in a container), the whole recording.
+      LeastSquares fit = holder.map(h -> whileProcessPresent.get(h.pid())).orElse(wholeRecording);
+      OptionalDouble trend = fit.slope(MIN_TREND_SPAN.toSeconds());
       return new GpuTimeline(lastReport.hostname(), lastReport.uuid(), lastReport.index(), lastReport.name(),
           lastReport.totalBytes(), lastReport.usableBytes(), peak.usedBytes().max(), peak.at(), holder,
           lastReport.usedBytes().last(), lastReport.at(), lastReport.state(), reports, trend, series);
+    }
+  }
+
+  /** Running sums for a least-squares slope of y over t (seconds since the recording's first report). */
+  private static final class LeastSquares {
+    double n;
+    double sumT;
+    double sumY;
+    double sumTT;
+    double sumTY;
+    double firstT = Double.NaN;
+    double lastT;
+
+    void add(double t, double y) {
+      if (n == 0) {
+        firstT = t;
+      }
+      lastT = t;
+      n++;
+      sumT += t;
+      sumY += y;
+      sumTT += t * t;
+      sumTY += t * y;
+    }
+
+    /** Bytes per second; empty under 3 points or a span shorter than {@code minSpanSeconds}. */
+    OptionalDouble slope(double minSpanSeconds) {
+      double denominator = n * sumTT - sumT * sumT;
+      if (n < 3 || lastT - firstT < minSpanSeconds || denominator <= 0) {
+        return OptionalDouble.empty();
+      }
+      return OptionalDouble.of((n * sumTY - sumT * sumY) / denominator);
     }
   }
 

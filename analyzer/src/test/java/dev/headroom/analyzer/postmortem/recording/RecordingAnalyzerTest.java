@@ -135,6 +135,24 @@ class RecordingAnalyzerTest {
   }
 
   @Test
+  void theTrendIsTheTrainersWhileItRanNotTheMemoryFreedWhenItDied() {
+    RecordingAnalyzer a = new RecordingAnalyzer();
+    // A trainer leaks 1 MiB/s for 5 minutes, is OOM-killed, and the agent records the idle GPU for 5 more.
+    for (int s = 0; s <= 300; s++) {
+      long base = 40 * GIB + s * MIB;
+      a.accept(report("GPU-aaa", 0, T0.plusSeconds(s), base, base + 10 * GIB, List.of(proc(42, "python", base))));
+    }
+    for (int s = 301; s <= 600; s++) {
+      a.accept(report("GPU-aaa", 0, T0.plusSeconds(s), 0, 0, List.of()));
+    }
+    GpuTimeline g = a.report("rec").gpus().get(0);
+    assertThat(g.peakHolder()).hasValueSatisfying(p -> assertThat(p.pid()).isEqualTo(42));
+    // Over the whole recording the slope was about -100 MiB per second.
+    assertThat(g.trendBytesPerSecond().getAsDouble()).isCloseTo(MIB, within(1.0));
+    assertThat(g.lastUsedBytes()).isZero();
+  }
+
+  @Test
   void longRecordingsKeepABoundedSeriesAndShortOnesNoTrend() {
     RecordingAnalyzer a = new RecordingAnalyzer();
     int n = 10_000;
