@@ -71,6 +71,12 @@ public final class FitLadder {
           boolean fourBit = s.quant() == Quant.NF4 || s.quant() == Quant.NF4_DQ;
           return fourBit && s.quantKeepsInput() ? spec.withSetup(s.withQuantKeepsInput(false)) : spec;
         }));
+    // A loop that drops its last output and loss before the next forward frees the old graph, and
+    // with it what a quantised matmul kept on its context (bitsandbytes' 8-bit matmul still does).
+    steps.add(new Step("drop the last step's output and loss before the next forward",
+        "none (one line in the training loop: del outputs, loss)",
+        spec -> new ActivationModel(spec.model(), spec.setup()).previousStepQuantInputsPerToken() > 0
+            ? spec.withSetup(spec.setup().withLoopKeepsLastStep(false)) : spec));
     steps.add(new Step("activation checkpointing", "about 30 % more step time (one extra forward)",
         spec -> spec.withSetup(spec.setup().withCheckpointing(Checkpointing.FULL))));
     steps.add(new Step("8-bit optimizer", "negligible (bitsandbytes blockwise states)",

@@ -51,6 +51,27 @@ class FitLadderTest {
   }
 
   @Test
+  void an8BitRunWhoseLoopKeepsTheLastStepIsToldToDropItBeforeCheckpointing() {
+    // bitsandbytes' 8-bit matmul keeps its input on the context in every version: no upgrade helps,
+    // but a loop that drops its last output frees the previous step's copy for free.
+    RunSpec int8 = RunSpec.parse("{\"model\":\"llama-3-8b\",\"method\":\"qlora\",\"quant\":\"int8\","
+        + "\"precision\":\"bf16-true\",\"micro_batch\":2,\"seq_len\":2048,\"gpu\":\"RTX-4090\"}", "x");
+    List<FitLadder.Rung> rungs = FitLadder.standard().climb(int8);
+    List<String> names = rungs.stream().map(FitLadder.Rung::name).toList();
+    int drop = names.indexOf("drop the last step's output and loss before the next forward");
+    assertThat(drop).isPositive().isLessThan(names.indexOf("activation checkpointing"));
+    assertThat(names).noneMatch(n -> n.startsWith("bitsandbytes"));
+    assertThat(rungs.get(drop).spec().setup().loopKeepsLastStep()).isFalse();
+    assertThat(rungs.get(drop).prediction().peakBytes(Metric.DEVICE))
+        .isLessThan(rungs.get(drop - 1).prediction().peakBytes(Metric.DEVICE));
+    // A 4-bit run is told to upgrade instead, which frees both copies; nothing is left to drop.
+    RunSpec nf4 = RunSpec.parse("{\"model\":\"llama-3-8b\",\"method\":\"qlora\",\"precision\":\"bf16-true\","
+        + "\"micro_batch\":2,\"seq_len\":2048,\"gpu\":\"RTX-4090\"}", "x");
+    assertThat(FitLadder.standard().climb(nf4)).extracting(FitLadder.Rung::name)
+        .noneMatch(n -> n.startsWith("drop the last step"));
+  }
+
+  @Test
   void noAppliedRungRaisesThePeakOfTheRungAboveIt() {
     RunSpec spec = RunSpec.parse("{\"model\":\"llama-3-8b\",\"precision\":\"fp32\",\"micro_batch\":4,"
         + "\"seq_len\":1024,\"gpu\":\"RTX-4090\"}", "x");
