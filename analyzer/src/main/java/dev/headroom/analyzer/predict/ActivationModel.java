@@ -289,6 +289,23 @@ final class ActivationModel {
     };
   }
 
+  /**
+   * Per token, the logits the loop still references while backward runs past the loss: the fp32
+   * logits of a kept model output ({@code loop_keeps_output}), or litgpt's list of fp32 logit
+   * chunks, which its loop holds in {@code logits} until the next forward. Loops that release the
+   * output before backward (HF Trainer, torchtune's {@code del logits}) hold none.
+   */
+  long logitsHeldThroughBackwardPerToken() {
+    if (!a.hasLmHead()) {
+      return 0;
+    }
+    return switch (s.loss()) {
+      case STANDARD -> s.loopKeepsOutput() ? 4 * a.vocab() : 0;
+      case CHUNKED -> litgpt() ? 4 * a.vocab() : 0;
+      case FUSED -> 0;
+    };
+  }
+
   /** A one-line account of the stash, for the human table. */
   String describe() {
     long tokens = s.tokensPerMicroBatch();

@@ -204,8 +204,9 @@ public final class MemoryPredictor {
 
     Breakdown atLoss = new Breakdown(weights, persistentGrads, optimizerTorch, stash + previousStep, logits,
         fixed + transientShards);
+    long heldLogits = act.logitsHeldThroughBackwardPerToken() * tokens / tp;
     Breakdown atBackward = new Breakdown(weights, Math.max(persistentGrads, headGrad),
-        optimizerTorch + inBackwardStep, stash + recompute + working, 0,
+        optimizerTorch + inBackwardStep, stash + recompute + working, heldLogits,
         fixed + transientShards + unitGrads);
     // With the optimizer in backward there is no step after backward: each gradient was applied
     // and freed as it was produced, so only the weights and states remain.

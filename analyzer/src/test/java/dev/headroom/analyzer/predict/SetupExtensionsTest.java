@@ -201,6 +201,17 @@ class SetupExtensionsTest {
         .isEqualTo(predict(fused + "}").peakBytes(Metric.ALLOCATED));
     RunSpec spec = RunSpec.parse(base + ",\"loop_keeps_output\":true}", "t");
     assertThat(RunSpec.parse(spec.toJson().toString(), "again").setup().loopKeepsOutput()).isTrue();
+    // The kept output is still there while backward runs through the layers (fsdp_qlora's loop
+    // sets output = None only after the step): 4·V B/token at the backward moment too.
+    String offloaded = "{\"model\":\"llama-2-70b\",\"method\":\"qlora\",\"quant\":\"nf4-dq\",\"lora_rank\":64,"
+        + "\"precision\":\"bf16-true\",\"micro_batch\":2,\"seq_len\":2048,\"grad_ckpt\":\"full\",\"gpus\":2,"
+        + "\"sharding\":\"fsdp-full\",\"offload\":\"params-optimizer\",\"loss\":\"standard\"";
+    Prediction atBackward = predict(offloaded + "}");
+    Prediction keptAtBackward = predict(offloaded + ",\"loop_keeps_output\":true}");
+    assertThat(atBackward.peakPhase()).isEqualTo("backward");
+    assertThat(keptAtBackward.peakPhase()).isEqualTo("backward");
+    assertThat(atBackward.breakdown(Metric.ALLOCATED).logitsBytes()).isZero();
+    assertThat(keptAtBackward.breakdown(Metric.ALLOCATED).logitsBytes()).isEqualTo(4L * 32_000 * 2 * 2048);
   }
 
   @Test
