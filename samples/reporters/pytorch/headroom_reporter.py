@@ -231,6 +231,10 @@ def run_spec_from(model=None, training_args=None, seq_len=None, **overrides):
             spec["precision"] = "fp16-mixed"
         if _get(training_args, "gradient_checkpointing"):
             spec["grad_ckpt"] = "full"
+        if _get(training_args, "use_liger_kernel"):
+            # Liger's fused linear cross-entropy computes the loss from the hidden states in
+            # chunks and never materialises the logits (transformers >= 4.45 patches the model).
+            spec["loss"] = "fused"
         optim = str(_get(training_args, "optim", "") or "").lower().replace("optimizernames.", "")
         if optim in _OPTIMIZERS:
             spec["optimizer"] = _OPTIMIZERS[optim]

@@ -263,6 +263,12 @@ class RunSpecTest(unittest.TestCase):
         })
         json.dumps(spec)
 
+    def test_trainer_arguments_with_liger_declare_a_fused_loss(self):
+        args = types.SimpleNamespace(per_device_train_batch_size=4, use_liger_kernel=True)
+        self.assertEqual(headroom_reporter.run_spec_from("llama-3-8b", args, gpu="L4")["loss"], "fused")
+        args.use_liger_kernel = False
+        self.assertNotIn("loss", headroom_reporter.run_spec_from("llama-3-8b", args, gpu="L4"))
+
     def test_the_installed_bitsandbytes_says_whether_4bit_matmuls_keep_their_input(self):
         config = {"model_type": "llama", "hidden_size": 4096,
                   "quantization_config": {"load_in_4bit": True, "bnb_4bit_use_double_quant": True}}
