@@ -42,18 +42,23 @@ class ActivationCountAgainstAutogradTest {
     return Optional.empty();
   }
 
-  @Test
-  void anHfLlamaLayerKeepsWhatTheModelCounts() throws Exception {
+  /** Runs the example with {@code args} (skipping the test without PyTorch); its last line, parsed. */
+  private static JsonNode runExample(String... args) throws Exception {
     Optional<String> python = pythonWithTorch();
     assumeTrue(python.isPresent() && Files.exists(EXAMPLE), "no Python with PyTorch here");
-    List<String> command = new ArrayList<>(List.of(python.get(), EXAMPLE.toString(), "--count-saved", "--eager",
-        "--hidden", "1024", "--heads", "16", "--kv-heads", "4", "--intermediate", "2816", "--vocab", "8000",
-        "--micro-batch", "2", "--seq-len", "128"));
+    List<String> command = new ArrayList<>(List.of(python.get(), EXAMPLE.toString()));
+    command.addAll(List.of(args));
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(300, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as(out).isZero();
-    JsonNode counted = new ObjectMapper().readTree(out.lines().reduce((a, b) -> b).orElseThrow());
+    return new ObjectMapper().readTree(out.lines().reduce((a, b) -> b).orElseThrow());
+  }
+
+  @Test
+  void anHfLlamaLayerKeepsWhatTheModelCounts() throws Exception {
+    JsonNode counted = runExample("--count-saved", "--eager", "--hidden", "1024", "--heads", "16",
+        "--kv-heads", "4", "--intermediate", "2816", "--vocab", "8000", "--micro-batch", "2", "--seq-len", "128");
 
     RunSpec spec = RunSpec.parse("{\"model\":{\"layers\":2,\"hidden\":1024,\"heads\":16,\"kv_heads\":4,"
         + "\"intermediate\":2816,\"vocab\":8000,\"mlp\":\"swiglu\"},\"method\":\"full\",\"precision\":\"bf16-true\","
@@ -69,20 +74,13 @@ class ActivationCountAgainstAutogradTest {
     assertThat(counted.get("saved_bytes_per_layer_per_token").asDouble())
         .isBetween(expected * 0.99, expected * 1.01);
   }
+
   @Test
   void aFinishedStepsGraphHoldsTheQuantisedInputsTheModelCounts() throws Exception {
     // loop_keeps_last_step: frozen linears that keep their input on the autograd context (old
     // bitsandbytes' MatMul4Bit) are still holding it after backward, until the loop drops the loss.
-    Optional<String> python = pythonWithTorch();
-    assumeTrue(python.isPresent() && Files.exists(EXAMPLE), "no Python with PyTorch here");
-    List<String> command = new ArrayList<>(List.of(python.get(), EXAMPLE.toString(), "--count-previous-step",
-        "--layers", "2", "--hidden", "1024", "--heads", "16", "--kv-heads", "4", "--intermediate", "2816",
-        "--vocab", "8000", "--micro-batch", "2", "--seq-len", "128"));
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(300, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as(out).isZero();
-    JsonNode counted = new ObjectMapper().readTree(out.lines().reduce((a, b) -> b).orElseThrow());
+    JsonNode counted = runExample("--count-previous-step", "--layers", "2", "--hidden", "1024", "--heads", "16",
+        "--kv-heads", "4", "--intermediate", "2816", "--vocab", "8000", "--micro-batch", "2", "--seq-len", "128");
 
     RunSpec spec = RunSpec.parse("{\"model\":{\"layers\":2,\"hidden\":1024,\"heads\":16,\"kv_heads\":4,"
         + "\"intermediate\":2816,\"vocab\":8000,\"mlp\":\"swiglu\"},\"method\":\"qlora\",\"quant\":\"nf4\","
