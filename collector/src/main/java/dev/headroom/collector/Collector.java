@@ -16,6 +16,7 @@ import dev.headroom.collector.http.DashboardRoutes;
 import dev.headroom.collector.http.HttpApiServer;
 import dev.headroom.collector.ingest.IngestConfig;
 import dev.headroom.collector.ingest.IngestServer;
+import dev.headroom.collector.runs.AgentSummary;
 import dev.headroom.collector.runs.RunDeclaration;
 import dev.headroom.collector.runs.RunObservationListener;
 import dev.headroom.collector.runs.RunPredictor;
@@ -142,6 +143,7 @@ public final class Collector implements Closeable {
     }
     wireAlerts();
     adoptActiveAlerts();
+    watchRestoredAgents();
     registry.addListener(recordings);
     registry.addListener(new CatalogListener());
     registry.addListener(new AlertBridge());
@@ -235,6 +237,36 @@ public final class Collector implements Closeable {
     }
     if (adopted > 0) {
       log.info("{} alert(s) active before the restart are judged again from the next evidence", adopted);
+    }
+  }
+
+  /**
+   * The runs live when the previous collector stopped go back to the alert engine as it knew them.
+   * Their agents go to its silence detectors: one that never sends again is alerted once its usual
+   * allowance after start-up has passed, as it would have been had the collector stayed up. Their
+   * predictions go to its GPU detectors, so a predicted-oom alert adopted from before the restart
+   * is judged against the prediction rather than resolved by the first report. Ended runs expect
+   * no one.
+   */
+  private void watchRestoredAgents() {
+    for (RunView run : registry.runs()) {
+      if (run.status() != RunStatus.ENDED) {
+        run.prediction().ifPresent(p -> alerts.onPrediction(run.runId(),
+            new RunPrediction(p.deviceBytes(), p.usableBytes(), p.firstMitigation())));
+      }
+    }
+    int watched = 0;
+    Map<String, List<AgentSummary>> live = registry.liveRunAgents();
+    for (Map.Entry<String, List<AgentSummary>> run : live.entrySet()) {
+      for (AgentSummary agent : run.getValue()) {
+        alerts.restoredAgent(run.getKey(), agent.agentId(), agent.hostname(), agent.lastReportAt(),
+            agent.reportInterval());
+        watched++;
+      }
+    }
+    if (watched > 0) {
+      log.info("expecting frames from {} agent(s) of {} run(s) live before the restart; silence counts from now",
+          watched, live.size());
     }
   }
 

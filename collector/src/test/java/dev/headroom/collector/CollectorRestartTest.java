@@ -7,6 +7,7 @@ import static dev.headroom.collector.testing.Observations.report;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.headroom.analyzer.alert.Alert;
+import dev.headroom.analyzer.alert.AlertEvent;
 import dev.headroom.analyzer.alert.AlertKind;
 import dev.headroom.analyzer.model.RunSpecDeclared;
 import dev.headroom.analyzer.model.Stats;
@@ -19,6 +20,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -98,6 +101,67 @@ class CollectorRestartTest {
       assertThat(second.catalog().activeAlerts()).extracting(Alert::kind).doesNotContain(AlertKind.DANGER);
       assertThat(second.catalog().recentAlerts(10)).filteredOn(a -> a.kind() == AlertKind.DANGER).singleElement()
           .satisfies(a -> assertThat(a.resolvedAt()).isPresent());
+    }
+  }
+
+  @Test
+  void anAgentOfALiveRunThatNeverComesBackAfterAShortRestartIsAlertedOnce() throws Exception {
+    anAgentSilentSinceBeforeTheRestartIsAlertedOnceAndResolvedByItsFrame(Duration.ofMinutes(1)); // replayed
+  }
+
+  @Test
+  void anAgentOfALiveRunThatNeverComesBackAfterALongDowntimeIsAlertedOnce() throws Exception {
+    anAgentSilentSinceBeforeTheRestartIsAlertedOnceAndResolvedByItsFrame(Duration.ofMinutes(30)); // from its summary
+  }
+
+  /**
+   * Two runs at the stop: one live (its agent reports every 5 s), one ended. Neither agent sends
+   * after the restart: only the live run's is alerted, once its 3 intervals after start-up passed.
+   */
+  private void anAgentSilentSinceBeforeTheRestartIsAlertedOnceAndResolvedByItsFrame(Duration downtime)
+      throws Exception {
+    AgentIdentity live = agent("node-l");
+    AgentIdentity ended = agent("node-s");
+    Instant stop = T0.plusSeconds(60);
+    try (Collector first = Collector.start(config(), PREDICTOR, Clock.fixed(stop, java.time.ZoneOffset.UTC))) {
+      first.registry().onObservation(live, 1, new RunSpecDeclared(T0, "live-run", 0, "{}"));
+      for (int i = 1; i <= 10; i++) {
+        first.registry().onObservation(live, 1 + i, report("node-l", GPU_2, 0, T0.plusSeconds(5L * i), 20 * GIB, 77));
+      }
+      feedEndedRun(first, ended, "ended-run", 0);
+    }
+    Instant startUp = stop.plus(downtime);
+    try (Collector second = Collector.start(config(), PREDICTOR, Clock.fixed(startUp, java.time.ZoneOffset.UTC))) {
+      assertThat(second.registry().seriesPending("live-run")).isEqualTo(downtime.compareTo(Duration.ofMinutes(10)) > 0);
+      List<AlertEvent> events = new CopyOnWriteArrayList<>();
+      second.addAlertListener(events::add);
+
+      second.alerts().tick(startUp.plusSeconds(15));
+      assertThat(events).as("3 report intervals of 5 s after start-up have not passed").isEmpty();
+      second.alerts().tick(startUp.plusMillis(15_001));
+      second.alerts().tick(startUp.plusSeconds(60));
+      assertThat(events).singleElement().satisfies(e -> {
+        assertThat(e).isInstanceOf(AlertEvent.Raised.class);
+        Alert alert = e.alert();
+        assertThat(alert.kind()).isEqualTo(AlertKind.AGENT_SILENT);
+        assertThat(alert.runId()).isEqualTo("live-run");
+        assertThat(alert.hostname()).isEqualTo("node-l");
+        assertThat(alert.raisedAt()).isEqualTo(startUp.plusMillis(15_001));
+        assertThat(alert.explanation()).contains("since " + T0.plusSeconds(50) + ", before the collector restarted");
+        assertThat(alert.values()).containsEntry("reportIntervalSeconds", 5.0)
+            .containsEntry("silentSeconds", Duration.between(T0.plusSeconds(50), startUp.plusMillis(15_001)).toMillis() / 1000.0);
+      });
+      assertThat(second.catalog().activeAlerts()).filteredOn(a -> a.kind() == AlertKind.AGENT_SILENT)
+          .extracting(Alert::runId).containsExactly("live-run");
+
+      second.registry().onObservation(live, 12, report("node-l", GPU_2, 0, startUp.plusSeconds(70), 20 * GIB, 77));
+      assertThat(events).as("only the silence is resolved: the predicted-oom alert adopted from before the restart"
+          + " is judged against the restored prediction, which still holds").hasSize(2);
+      assertThat(second.catalog().activeAlerts()).extracting(Alert::runId, Alert::kind)
+          .contains(org.assertj.core.groups.Tuple.tuple("live-run", AlertKind.PREDICTED_OOM));
+      assertThat(events.get(1)).isInstanceOf(AlertEvent.Resolved.class);
+      assertThat(events.get(1).alert().raisedAt()).isEqualTo(startUp.plusMillis(15_001));
+      assertThat(second.catalog().activeAlerts()).extracting(Alert::kind).doesNotContain(AlertKind.AGENT_SILENT);
     }
   }
 

@@ -124,6 +124,27 @@ class EventDetectorsTest {
   }
 
   @Test
+  void anAgentRestoredAfterACollectorRestartIsJudgedFromStartUpAndToldSinceItsLastReport() {
+    SilenceDetector detector = new SilenceDetector(config, "node-1");
+    Instant lastSeen = TrainingTrace.at(0);
+    Instant startUp = lastSeen.plus(Duration.ofHours(2));
+    detector.restored(lastSeen, startUp, Duration.ofSeconds(5));
+
+    assertThat(detector.allowedSilence()).isEqualTo(Duration.ofSeconds(15));
+    assertThat(detector.condition(startUp.plusSeconds(15))).as("two hours down, but only 15 s since start-up").isEmpty();
+    var condition = detector.condition(startUp.plusSeconds(16)).orElseThrow();
+    assertThat(condition.values()).containsEntry("silentSeconds", 7_216.0)
+        .containsEntry("lastSeenEpochSeconds", (double) lastSeen.getEpochSecond());
+    assertThat(condition.explanation())
+        .contains("since " + lastSeen + ", before the collector restarted, nor in the 16 s since (3 report intervals of 5 s allowed)");
+
+    detector.frame(startUp.plusSeconds(20), Optional.empty());
+    var later = detector.condition(startUp.plusSeconds(40)).orElseThrow();
+    assertThat(later.values()).as("a frame after the restart: silence counts from it").containsEntry("silentSeconds", 20.0)
+        .doesNotContainKey("lastSeenEpochSeconds");
+  }
+
+  @Test
   void untilReportsTellTheIntervalTheDefaultOfOneSecondIsAssumed() {
     SilenceDetector detector = new SilenceDetector(config, "node-1");
     detector.frame(TrainingTrace.at(0), Optional.empty());

@@ -71,17 +71,15 @@ public final class AlertEngine {
     RunState run = runs.computeIfAbsent(runId, RunState::new);
     synchronized (run) {
       Instant now = clock.instant();
-      AgentState agent = run.agents.computeIfAbsent(from.agentId(), id -> {
-        AgentState fresh = new AgentState(config, from.hostname(), AlertScope.agent(runId, from.hostname(), id));
-        // A silence alert adopted from before a restart is resolved by this agent's first frame.
-        fresh.silentAlertActive = run.tracker.isActive(fresh.scope, AlertKind.AGENT_SILENT);
-        return fresh;
-      });
-      Optional<Duration> interval = Optional.empty();
-      if (observation instanceof DeviceReport r) {
-        interval = Optional.of(agent.reportInterval(from.bootId(), r));
+      AgentState agent = run.agents.get(from.agentId());
+      if (agent == null) {
+        agent = newAgent(run, from.agentId(), from.hostname());
       }
-      agent.silence.frame(now, interval);
+      if (observation instanceof DeviceReport r) {
+        agent.silence.deviceReport(now, from.bootId(), r);
+      } else {
+        agent.silence.frame(now, Optional.empty());
+      }
       // A frame just arrived, so the agent is not silent: only a silence alert still active needs
       // the tracker (to resolve it). This skips a scope lookup per frame in the normal case.
       if (agent.silentAlertActive) {
@@ -138,6 +136,37 @@ public final class AlertEngine {
     synchronized (run) {
       run.tracker.adopt(active);
     }
+  }
+
+  /**
+   * An agent of a run that was live when the previous collector stopped, as the restore found it:
+   * if no frame of it arrives within its usual allowance after now (start-up), {@link #tick}
+   * raises {@code agent-silent} once, saying when it was last seen; its next frame resolves that
+   * as usual. A silence alert of it adopted from before the restart ({@link #adopt}) stays active
+   * until that frame rather than being resolved and raised again. Call after {@link #adopt}.
+   *
+   * @param lastSeenAt the agent's last report before the restart
+   * @param reportInterval its cadence then (zero: not known, the default is assumed)
+   */
+  public void restoredAgent(String runId, String agentId, String hostname, Instant lastSeenAt, Duration reportInterval) {
+    RunState run = runs.computeIfAbsent(runId, RunState::new);
+    synchronized (run) {
+      if (run.agents.containsKey(agentId)) {
+        return; // it sent already: the frames judge it
+      }
+      AgentState agent = newAgent(run, agentId, hostname);
+      // Already alerted before the restart: it is still silent, so judge it from its last report.
+      Instant judgedFrom = agent.silentAlertActive ? lastSeenAt : clock.instant();
+      agent.silence.restored(lastSeenAt, judgedFrom, reportInterval);
+    }
+  }
+
+  private AgentState newAgent(RunState run, String agentId, String hostname) {
+    AgentState fresh = new AgentState(config, hostname, AlertScope.agent(run.runId, hostname, agentId));
+    // A silence alert adopted from before a restart is resolved by this agent's first frame.
+    fresh.silentAlertActive = run.tracker.isActive(fresh.scope, AlertKind.AGENT_SILENT);
+    run.agents.put(agentId, fresh);
+    return fresh;
   }
 
   /** The run is over: resolves its alerts and forgets its detectors. */
@@ -249,35 +278,10 @@ public final class AlertEngine {
     final SilenceDetector silence;
     /** A silence alert of this agent is active (raised by a tick, not yet resolved by a frame). */
     boolean silentAlertActive;
-    /** End of the latest device report, on the agent's clock, and the agent life that sent it. */
-    Instant lastReportEnd;
-    String lastReportBoot;
 
     AgentState(DetectorConfig config, String hostname, AlertScope scope) {
       this.scope = scope;
       this.silence = new SilenceDetector(config, hostname);
-    }
-
-    /**
-     * The agent's report interval as this report shows it: the time since its previous report
-     * ended. A report's own span starts at its first sample, one sampling period after the
-     * interval began (half the interval at 2 Hz and 1 s reports), so it is only the fallback for an
-     * agent life's first report. Reports of the agent's other GPUs end at the same instant and tell
-     * nothing (zero, which the detector ignores).
-     */
-    Duration reportInterval(String bootId, DeviceReport report) {
-      if (!bootId.equals(lastReportBoot)) {
-        // A restarted agent: the gap since its previous life's last report is downtime, not cadence.
-        lastReportBoot = bootId;
-        lastReportEnd = report.at();
-        return Duration.between(report.intervalStart(), report.at());
-      }
-      if (!report.at().isAfter(lastReportEnd)) {
-        return Duration.ZERO;
-      }
-      Duration sincePrevious = Duration.between(lastReportEnd, report.at());
-      lastReportEnd = report.at();
-      return sincePrevious;
     }
   }
 }

@@ -46,6 +46,7 @@ final class AgentSessionHandler extends SimpleChannelInboundHandler<Object> {
   private final IngestCounters counters;
   private final AgentRateLimiter rateLimiter;
   private final SessionRegistry sessions;
+  private final StorageFailures storageFailures;
   /** Largest burst handed to the listener at once; a longer burst is handed over in parts. */
   static final int MAX_FRAMES_PER_HANDOVER = 1024;
 
@@ -61,13 +62,14 @@ final class AgentSessionHandler extends SimpleChannelInboundHandler<Object> {
   private boolean closing;
 
   AgentSessionHandler(IngestConfig config, ObservationListener listener, DeliveryLedger ledger,
-      IngestCounters counters, AgentRateLimiter rateLimiter, SessionRegistry sessions) {
+      IngestCounters counters, AgentRateLimiter rateLimiter, SessionRegistry sessions, StorageFailures storageFailures) {
     this.config = config;
     this.listener = listener;
     this.ledger = ledger;
     this.counters = counters;
     this.rateLimiter = rateLimiter;
     this.sessions = sessions;
+    this.storageFailures = storageFailures;
   }
 
   @Override
@@ -187,8 +189,16 @@ final class AgentSessionHandler extends SimpleChannelInboundHandler<Object> {
         listener.onObservations(identity, burst);
       } catch (RuntimeException e) {
         long storedThrough = storedPrefix(e, burst);
-        log.error("agent {}: frames {}..{} could not be stored (stored through {}); closing so the agent replays the"
-            + " rest", identity.agentId(), storedThrough + 1, burst.get(burst.size() - 1).sequence(), storedThrough, e);
+        long lastSequence = burst.get(burst.size() - 1).sequence();
+        if (storageFailures.failed(e)) {
+          log.error("agent {}: frames {}..{} could not be stored (stored through {}); closing so the agent replays the"
+              + " rest (further failures like this one are logged in one line until storing works again)",
+              identity.agentId(), storedThrough + 1, lastSequence, storedThrough, e);
+        } else {
+          log.error("agent {}: frames {}..{} could not be stored (stored through {}): {}; closing so the agent replays"
+              + " the rest", identity.agentId(), storedThrough + 1, lastSequence, storedThrough,
+              StorageFailures.rootMessage(e));
+        }
         if (storedThrough > lastStored) {
           // The stored prefix is delivered: the agent's reconnect resumes after it, so those frames
           // are acknowledged by the hello-ack and never handed to storage again.
@@ -201,6 +211,11 @@ final class AgentSessionHandler extends SimpleChannelInboundHandler<Object> {
         return false;
       }
       counters.framesAccepted.add(burst.size());
+      long failedBefore = storageFailures.stored();
+      if (failedBefore > 0) {
+        log.info("recordings writable again after {} failed burst(s) (agent {} stored frames through {})", failedBefore,
+            identity.agentId(), burst.get(burst.size() - 1).sequence());
+      }
     }
     if (lastDelivered > lastStored) {
       lastStored = lastDelivered;

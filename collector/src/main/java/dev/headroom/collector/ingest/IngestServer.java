@@ -68,6 +68,7 @@ public final class IngestServer implements Closeable {
     IngestCounters counters = new IngestCounters();
     AgentRateLimiter rateLimiter = new AgentRateLimiter(config.maxFramesPerSecondPerAgent(), System::nanoTime);
     SessionRegistry sessions = new SessionRegistry();
+    StorageFailures storageFailures = new StorageFailures();
     ConnectionLimit limit = new ConnectionLimit(config.maxConnections(), counters);
     FrameEncoder encoder = new FrameEncoder();
     try {
@@ -85,7 +86,8 @@ public final class IngestServer implements Closeable {
               ch.pipeline().addLast("frames", new FrameDecoder(config.maxFrameBytes(), true));
               ch.pipeline().addLast("encoder", encoder);
               ch.pipeline().addLast("session",
-                  new AgentSessionHandler(config, listener, ledger, counters, rateLimiter, sessions));
+                  new AgentSessionHandler(config, listener, ledger, counters, rateLimiter, sessions,
+                      storageFailures));
             }
           });
       Channel channel = b.bind(config.listen()).sync().channel();

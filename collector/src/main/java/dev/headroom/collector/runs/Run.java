@@ -1,7 +1,9 @@
 package dev.headroom.collector.runs;
 
+import dev.headroom.analyzer.alert.ReportCadence;
 import dev.headroom.analyzer.model.AllocatorSample;
 import dev.headroom.analyzer.model.DeviceReport;
+import dev.headroom.collector.AgentIdentity;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,7 +26,10 @@ final class Run {
   private final String hostname;
   private final Instant startedAt;
   private Instant lastSeenAt;
+  /** The reporting agent's cadence at the latest report: how long silence takes. */
   private Duration reportInterval = Duration.ZERO;
+  /** Per agent id, its cadence and latest report, in the order they first reported. */
+  private final Map<String, AgentTrack> agents = new LinkedHashMap<>();
   private String specJson;
   private PredictedPeaks prediction;
   private String predictionError;
@@ -39,6 +44,22 @@ final class Run {
   private SeriesLoad pendingSeries;
 
   private record AgentLife(String agentId, String bootId) {}
+
+  /** One agent's reports for this run, as the alert engine's silence detector reads them too. */
+  private static final class AgentTrack {
+    final String hostname;
+    final ReportCadence cadence = new ReportCadence();
+    Instant lastReportAt;
+
+    AgentTrack(String hostname, Instant lastReportAt) {
+      this.hostname = hostname;
+      this.lastReportAt = lastReportAt;
+    }
+
+    AgentSummary summary(String agentId) {
+      return new AgentSummary(agentId, hostname, lastReportAt, cadence.intervalOr(Duration.ZERO));
+    }
+  }
 
   /** Rebuilds a restored run's series from its recording: GPU uuid → a track holding them. */
   @FunctionalInterface
@@ -100,13 +121,27 @@ final class Run {
     return track != null && track.runProcessPresent();
   }
 
-  synchronized void onDeviceReport(DeviceReport report) {
+  synchronized void onDeviceReport(AgentIdentity from, DeviceReport report) {
     track(report.uuid()).onReport(report, pids);
-    Duration interval = Duration.between(report.intervalStart(), report.at());
-    if (!interval.isNegative()) {
-      reportInterval = interval;
+    // The time between the agent's reports, as the agent-silent alert reads it: a report's own
+    // span is shorter (it starts at its first sample), and so is the one an agent flushes as it stops.
+    AgentTrack agent = agents.get(from.agentId());
+    if (agent == null) {
+      agent = new AgentTrack(from.hostname(), report.at());
+      agents.put(from.agentId(), agent);
+    } else if (report.at().isAfter(agent.lastReportAt)) {
+      agent.lastReportAt = report.at();
     }
+    agent.cadence.report(from.bootId(), report);
+    reportInterval = agent.cadence.intervalOr(Duration.ZERO);
     seen(report.at());
+  }
+
+  /** The agents that reported for this run, each with its latest report and cadence. */
+  synchronized List<AgentSummary> agents() {
+    List<AgentSummary> out = new ArrayList<>(agents.size());
+    agents.forEach((id, agent) -> out.add(agent.summary(id)));
+    return out;
   }
 
   synchronized void onAllocator(String uuid, AllocatorSample sample) {
@@ -154,6 +189,7 @@ final class Run {
       other.gpus.forEach(gpus::putIfAbsent);
       other.recordedThrough.forEach((life, seq) -> recordedThrough.merge(life, seq, Math::max));
       pids.addAll(other.pids);
+      other.agents.forEach(agents::putIfAbsent);
       seen(other.lastSeenAt);
     }
   }
@@ -182,7 +218,27 @@ final class Run {
     for (RecordedThrough r : summary.recordedThrough()) {
       recorded(r.agentId(), r.bootId(), r.sequence());
     }
+    for (AgentSummary a : summaryAgents(summary)) {
+      AgentTrack agent = new AgentTrack(a.hostname(), a.lastReportAt());
+      agent.cadence.interval(a.reportInterval());
+      agents.putIfAbsent(a.agentId(), agent);
+    }
     pendingSeries = load;
+  }
+
+  /**
+   * The summary's agents; for the summary of an older collector (none kept), the agents of its
+   * recorded lives, on the run's first node, last seen with the run at the run's cadence.
+   */
+  private List<AgentSummary> summaryAgents(RunSummary summary) {
+    if (!summary.agents().isEmpty()) {
+      return summary.agents();
+    }
+    Map<String, AgentSummary> out = new LinkedHashMap<>();
+    for (RecordedThrough r : summary.recordedThrough()) {
+      out.putIfAbsent(r.agentId(), new AgentSummary(r.agentId(), hostname, summary.lastSeenAt(), summary.reportInterval()));
+    }
+    return List.copyOf(out.values());
   }
 
   /** The run as the catalog keeps it, with a summary taken under this lock. */
@@ -194,7 +250,8 @@ final class Run {
     }
     List<RecordedThrough> through = new ArrayList<>();
     recordedThrough.forEach((life, seq) -> through.add(new RecordedThrough(life.agentId(), life.bootId(), seq)));
-    RunSummary summary = new RunSummary(lastSeenAt, view.status(), reportInterval, view.lastStep(), summaries, through);
+    RunSummary summary = new RunSummary(
+        lastSeenAt, view.status(), reportInterval, view.lastStep(), summaries, through, agents());
     return new StoredRun(runId, source, hostname, startedAt, lastSeenAt, Optional.ofNullable(specJson),
         view.gpus().stream().map(StoredGpu::of).toList(), Optional.of(summary));
   }

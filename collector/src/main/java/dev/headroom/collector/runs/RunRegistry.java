@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -255,7 +256,7 @@ public final class RunRegistry implements ObservationListener {
     for (String id : targets) {
       Run run = runs.get(id);
       if (run != null && prepared(run)) {
-        run.onDeviceReport(report);
+        run.onDeviceReport(from, report);
         gpuRuns.computeIfAbsent(report.uuid(), u -> ConcurrentHashMap.newKeySet()).add(id);
       }
     }
@@ -521,6 +522,24 @@ public final class RunRegistry implements ObservationListener {
     return runs.computeIfAbsent(
         stored.runId(),
         id -> new Run(id, stored.source(), stored.hostname(), stored.startedAt(), policy.seriesPoints()));
+  }
+
+  /**
+   * The agents of every run not ended, each with its latest report and cadence: after a restore,
+   * who the alert engine should expect frames from.
+   */
+  public Map<String, List<AgentSummary>> liveRunAgents() {
+    Instant now = clock.instant();
+    Map<String, List<AgentSummary>> out = new LinkedHashMap<>();
+    for (Run run : runs.values()) {
+      if (run.view(policy, now).status() != RunStatus.ENDED) {
+        List<AgentSummary> agents = run.agents();
+        if (!agents.isEmpty()) {
+          out.put(run.runId, agents);
+        }
+      }
+    }
+    return out;
   }
 
   /** How many runs the registry holds. */

@@ -12,8 +12,9 @@ import java.util.OptionalLong;
  * shows an ended run from this alone, and reads the series from the recording only when asked.
  *
  * @param status the run's status when the summary was taken
- * @param reportInterval the latest report's interval (how long silence takes)
+ * @param reportInterval the reporting agent's cadence at the latest report (how long silence takes)
  * @param recordedThrough per agent life, the last frame the summary includes
+ * @param agents the agents that reported for the run; empty in the summary of an older collector
  */
 public record RunSummary(
     Instant lastSeenAt,
@@ -21,7 +22,8 @@ public record RunSummary(
     Duration reportInterval,
     OptionalLong lastStep,
     List<GpuSummary> gpus,
-    List<RecordedThrough> recordedThrough) {
+    List<RecordedThrough> recordedThrough,
+    List<AgentSummary> agents) {
 
   public RunSummary {
     Objects.requireNonNull(lastSeenAt, "lastSeenAt");
@@ -30,6 +32,13 @@ public record RunSummary(
     Objects.requireNonNull(lastStep, "lastStep");
     gpus = List.copyOf(gpus);
     recordedThrough = List.copyOf(recordedThrough);
+    agents = List.copyOf(agents);
+  }
+
+  /** A summary without its agents (as an older collector wrote it). */
+  public RunSummary(Instant lastSeenAt, RunStatus status, Duration reportInterval, OptionalLong lastStep,
+      List<GpuSummary> gpus, List<RecordedThrough> recordedThrough) {
+    this(lastSeenAt, status, reportInterval, lastStep, gpus, recordedThrough, List.of());
   }
 
   /**

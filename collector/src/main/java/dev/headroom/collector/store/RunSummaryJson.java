@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.headroom.analyzer.model.DeviceState;
+import dev.headroom.collector.runs.AgentSummary;
 import dev.headroom.collector.runs.GpuSummary;
 import dev.headroom.collector.runs.RecordedThrough;
 import dev.headroom.collector.runs.RunStatus;
@@ -62,6 +63,11 @@ final class RunSummaryJson {
     for (RecordedThrough r : summary.recordedThrough()) {
       through.addObject().put("agentId", r.agentId()).put("bootId", r.bootId()).put("sequence", r.sequence());
     }
+    ArrayNode agents = root.putArray("agents");
+    for (AgentSummary a : summary.agents()) {
+      agents.addObject().put("agentId", a.agentId()).put("hostname", a.hostname())
+          .put("lastReportAt", a.lastReportAt().toString()).put("reportIntervalMillis", a.reportInterval().toMillis());
+    }
     return root.toString();
   }
 
@@ -104,13 +110,23 @@ final class RunSummaryJson {
     for (JsonNode n : required(root, "recordedThrough")) {
       through.add(new RecordedThrough(text(n, "agentId"), text(n, "bootId"), required(n, "sequence").asLong()));
     }
+    List<AgentSummary> agents = new ArrayList<>();
+    // Absent in the summaries of a collector before it was kept.
+    JsonNode agentNodes = root.get("agents");
+    if (agentNodes != null && agentNodes.isArray()) {
+      for (JsonNode n : agentNodes) {
+        agents.add(new AgentSummary(text(n, "agentId"), text(n, "hostname"), Instant.parse(text(n, "lastReportAt")),
+            Duration.ofMillis(required(n, "reportIntervalMillis").asLong())));
+      }
+    }
     return new RunSummary(
         Instant.parse(text(root, "lastSeenAt")),
         RunStatus.valueOf(text(root, "status")),
         Duration.ofMillis(required(root, "reportIntervalMillis").asLong()),
         optionalLong(root, "lastStep"),
         gpus,
-        through);
+        through,
+        agents);
   }
 
   private static JsonNode required(JsonNode n, String field) {

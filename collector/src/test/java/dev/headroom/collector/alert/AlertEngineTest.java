@@ -119,6 +119,72 @@ class AlertEngineTest {
   }
 
   @Test
+  void anAgentOfALiveRunThatNeverComesBackAfterARestartIsAlertedOnceItsAllowanceFromStartUpHasPassed() {
+    // The collector was down for an hour; the agent's last report before that ended at T0 + 5 s.
+    clock.advance(Duration.ofHours(1));
+    Instant startUp = clock.instant();
+    engine.restoredAgent("run-1", AGENT.agentId(), AGENT.hostname(), T0.plusSeconds(5), Duration.ofSeconds(2));
+
+    engine.tick(startUp);
+    engine.tick(startUp.plusSeconds(6));
+    assertThat(listener.events).as("downtime alone is no silence: 3 intervals of 2 s after start-up").isEmpty();
+
+    engine.tick(startUp.plusMillis(6_001));
+    assertThat(listener.summary()).containsExactly("raised agent-silent agent-a");
+    var raised = listener.events.get(0).alert();
+    assertThat(raised.hostname()).isEqualTo("node-1");
+    assertThat(raised.values()).containsEntry("reportIntervalSeconds", 2.0)
+        .containsEntry("silentSeconds", 3_600 - 5 + 6.001)
+        .containsEntry("lastSeenEpochSeconds", T0.plusSeconds(5).getEpochSecond() * 1.0);
+    assertThat(raised.explanation()).contains("since 2026-01-01T00:00:05Z, before the collector restarted");
+
+    engine.tick(startUp.plusSeconds(60));
+    engine.tick(startUp.plusSeconds(600));
+    assertThat(listener.events).as("raised once").hasSize(1);
+
+    clock.advance(Duration.ofMinutes(11));
+    engine.onObservation("run-1", AGENT, report("GPU-0", 0, 3_600 + 660, 0.5));
+    assertThat(listener.summary()).containsExactly("raised agent-silent agent-a", "resolved agent-silent agent-a");
+    engine.tick(clock.instant().plusSeconds(3));
+    assertThat(listener.events).as("judged from its frames again, at the cadence they show").hasSize(2);
+  }
+
+  @Test
+  void aRestoredAgentThatSendsWithinItsAllowanceIsNeverAlerted() {
+    clock.advance(Duration.ofHours(1));
+    Instant startUp = clock.instant();
+    engine.restoredAgent("run-1", AGENT.agentId(), AGENT.hostname(), T0, Duration.ofSeconds(1));
+    feed("run-1", report("GPU-0", 0, 3_601, 0.5));
+
+    engine.tick(startUp.plusSeconds(2));
+    assertThat(listener.events).isEmpty();
+    // Restoring it again (or late) does not reset what its frames showed.
+    engine.restoredAgent("run-1", AGENT.agentId(), AGENT.hostname(), T0, Duration.ofSeconds(1));
+    engine.tick(startUp.plusMillis(3_500));
+    assertThat(listener.events).as("frames judge it: 2.5 s after its frame, 3 s allowed").isEmpty();
+  }
+
+  @Test
+  void aSilenceAlertAdoptedFromBeforeTheRestartStaysActiveUntilTheAgentSends() {
+    AlertEngine before = new AlertEngine(DetectorConfig.defaults(), clock);
+    before.onObservation("run-1", AGENT, report("GPU-0", 0, 1, 0.5));
+    before.tick(clock.instant().plusSeconds(10));
+    assertThat(before.activeAlerts()).singleElement().satisfies(a -> assertThat(a.kind()).isEqualTo(AlertKind.AGENT_SILENT));
+
+    clock.advance(Duration.ofHours(1));
+    before.activeAlerts().forEach(engine::adopt);
+    engine.restoredAgent("run-1", AGENT.agentId(), AGENT.hostname(), T0.plusSeconds(1), Duration.ofSeconds(1));
+    engine.tick(clock.instant());
+    engine.tick(clock.instant().plusSeconds(60));
+    assertThat(listener.events).as("neither resolved during the allowance nor raised a second time").isEmpty();
+    assertThat(engine.activeAlerts()).singleElement().satisfies(a -> assertThat(a.raisedAt()).isEqualTo(T0.plusSeconds(10)));
+
+    feed("run-1", report("GPU-0", 0, 3_661, 0.5));
+    assertThat(listener.summary()).containsExactly("resolved agent-silent agent-a");
+    assertThat(listener.events.get(0).alert().raisedAt()).isEqualTo(T0.plusSeconds(10));
+  }
+
+  @Test
   void anAgentRestartIsNotTakenForALongReportInterval() {
     feed("run-1", report("GPU-0", 0, 1, 0.5), report("GPU-0", 0, 2, 0.5));
     // The same agent, restarted ten minutes later: a new boot.

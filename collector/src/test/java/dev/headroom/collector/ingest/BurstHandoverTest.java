@@ -44,7 +44,7 @@ class BurstHandoverTest {
   private EmbeddedChannel channel(ObservationListener listener) {
     IngestConfig config = IngestConfig.loopback(0);
     EmbeddedChannel ch = new EmbeddedChannel(new AgentSessionHandler(config, listener, ledger, new IngestCounters(),
-        new AgentRateLimiter(Integer.MAX_VALUE, System::nanoTime), new SessionRegistry()));
+        new AgentRateLimiter(Integer.MAX_VALUE, System::nanoTime), new SessionRegistry(), new StorageFailures()));
     ch.writeInbound(Frames.hello("agent-1", "boot-1", "node-1", "test", ""));
     Frame helloAck = ch.readOutbound();
     assertThat(helloAck.hasHelloAck()).isTrue();

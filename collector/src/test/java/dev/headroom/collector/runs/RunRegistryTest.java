@@ -223,6 +223,72 @@ class RunRegistryTest {
   }
 
   @Test
+  void theSilentStatusCountsTheTimeBetweenReportsSoAShortFinalReportDoesNotMakeTheRunSilentSooner() {
+    String id = "node-a:" + GPU0 + ":9";
+    // Reports every 10 s, each spanning 5 s from its first sample.
+    for (int s = 0; s <= 20; s += 10) {
+      send(NODE_A, report("node-a", GPU0, 0, T0.plusSeconds(s), 10 * GIB, 9));
+    }
+    // The agent stops: it flushes the 74 ms its open interval held (the training goes on).
+    send(NODE_A, spanning(report("node-a", GPU0, 0, T0.plusSeconds(20).plusMillis(74), 10 * GIB, 9), Duration.ofMillis(74)));
+
+    clock.set(T0.plusSeconds(20 + 29));
+    assertThat(registry.run(id).orElseThrow().status())
+        .as("29 s after the last report: 3 intervals of 10 s allowed, not 15 s from a report's span")
+        .isEqualTo(RunStatus.ACTIVE);
+    clock.set(T0.plusSeconds(20 + 31));
+    assertThat(registry.run(id).orElseThrow().status()).isEqualTo(RunStatus.SILENT);
+    assertThat(registry.liveRunAgents()).containsOnlyKeys(id);
+    assertThat(registry.liveRunAgents().get(id)).singleElement().satisfies(a -> {
+      assertThat(a.agentId()).isEqualTo(NODE_A.agentId());
+      assertThat(a.hostname()).isEqualTo("node-a");
+      assertThat(a.lastReportAt()).isEqualTo(T0.plusSeconds(20).plusMillis(74));
+      assertThat(a.reportInterval()).isEqualTo(Duration.ofSeconds(10));
+    });
+    assertThat(registry.storedRun(id).orElseThrow().summary().orElseThrow().reportInterval())
+        .isEqualTo(Duration.ofSeconds(10));
+  }
+
+  @Test
+  void aLiveRunRestoredFromItsSummaryKnowsItsAgentsAndAnOlderSummaryFallsBackToItsRecordedLives() {
+    String id = "node-a:" + GPU0 + ":9";
+    for (int s = 0; s <= 20; s += 10) {
+      send(NODE_A, report("node-a", GPU0, 0, T0.plusSeconds(s), 10 * GIB, 9));
+    }
+    StoredRun stored = registry.storedRun(id).orElseThrow();
+    RunSummary summary = stored.summary().orElseThrow();
+    AgentSummary expected = new AgentSummary(NODE_A.agentId(), "node-a", T0.plusSeconds(20), Duration.ofSeconds(10));
+    assertThat(summary.agents()).containsExactly(expected);
+
+    RunRegistry restarted = new RunRegistry(predictor, RegistryPolicy.DEFAULT, clock);
+    restarted.restoreWithoutSeries(stored, (runId, into) -> 0);
+    assertThat(restarted.liveRunAgents()).containsEntry(id, List.of(expected));
+
+    // The summary of a collector before the agents were kept: the recorded lives name them.
+    RunSummary older = new RunSummary(summary.lastSeenAt(), summary.status(), summary.reportInterval(),
+        summary.lastStep(), summary.gpus(), summary.recordedThrough());
+    RunRegistry fromOlder = new RunRegistry(predictor, RegistryPolicy.DEFAULT, clock);
+    fromOlder.restoreWithoutSeries(new StoredRun(stored.runId(), stored.source(), stored.hostname(), stored.startedAt(),
+        stored.lastSeenAt(), stored.specJson(), stored.gpus(), Optional.of(older)), (runId, into) -> 0);
+    assertThat(fromOlder.liveRunAgents()).containsEntry(id, List.of(expected));
+  }
+
+  @Test
+  void endedRunsExpectNoAgent() {
+    send(NODE_A, report("node-a", GPU0, 0, T0, 10 * GIB, 9));
+    send(NODE_A, report("node-a", GPU0, 0, T0.plusSeconds(5), GIB)); // its process left
+    assertThat(registry.run("node-a:" + GPU0 + ":9").orElseThrow().status()).isEqualTo(RunStatus.ENDED);
+    assertThat(registry.liveRunAgents()).isEmpty();
+  }
+
+  private static DeviceReport spanning(DeviceReport r, Duration span) {
+    return new DeviceReport(r.hostname(), r.uuid(), r.index(), r.name(), r.at().minus(span), r.at(), 1, r.state(),
+        r.totalBytes(), r.reservedBytes(), r.usedBytes(), r.processes(), r.gpuUtilizationPercent(),
+        r.pcieTxBytesPerSecond(), r.pcieRxBytesPerSecond(), r.nvlinkTxBytesPerSecond(), r.nvlinkRxBytesPerSecond(),
+        r.temperatureCelsius(), r.powerMilliwatts());
+  }
+
+  @Test
   void activeRunsAreListedBeforeEndedOnesEvenWhenSeenEarlier() {
     send(NODE_A, report("node-a", GPU0, 0, T0, 10 * GIB, 1));
     send(NODE_A, report("node-a", GPU1, 1, T0.plusSeconds(5), 10 * GIB, 2));

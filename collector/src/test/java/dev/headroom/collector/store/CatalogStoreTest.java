@@ -41,7 +41,8 @@ class CatalogStoreTest {
         java.util.OptionalLong.of(GIB / 2));
     var summary = new dev.headroom.collector.runs.RunSummary(lastSeen, dev.headroom.collector.runs.RunStatus.ENDED,
         java.time.Duration.ofSeconds(5), java.util.OptionalLong.of(1200), List.of(gpu),
-        List.of(new dev.headroom.collector.runs.RecordedThrough("agent-a", "boot-1", 977)));
+        List.of(new dev.headroom.collector.runs.RecordedThrough("agent-a", "boot-1", 977)),
+        List.of(new dev.headroom.collector.runs.AgentSummary("agent-a", "node-a", lastSeen, java.time.Duration.ofSeconds(5))));
     return new StoredRun(plain.runId(), plain.source(), plain.hostname(), plain.startedAt(), lastSeen,
         plain.specJson(), plain.gpus(), Optional.of(summary));
   }
@@ -73,6 +74,20 @@ class CatalogStoreTest {
     var older = RunSummaryJson.read(json.replace(",\"peakProcessUsedBytes\":" + GIB / 2, ""));
     assertThat(older.gpus().get(0).peakProcessUsedBytes()).isEmpty();
     assertThat(older.gpus().get(0).stored()).isEqualTo(summary.gpus().get(0).stored());
+  }
+
+  @Test
+  void aSummaryKeepsItsAgentsAndOneWrittenBeforeTheyWereKeptReadsWithNone() {
+    var summary = summarised(21 * GIB, T0.plusSeconds(60)).summary().orElseThrow();
+    String json = RunSummaryJson.write(summary);
+    assertThat(json).contains("\"agents\":[{\"agentId\":\"agent-a\",\"hostname\":\"node-a\",\"lastReportAt\":\""
+        + T0.plusSeconds(60) + "\",\"reportIntervalMillis\":5000}]");
+    assertThat(RunSummaryJson.read(json).agents()).isEqualTo(summary.agents());
+
+    int agents = json.indexOf(",\"agents\"");
+    var older = RunSummaryJson.read(json.substring(0, agents) + "}");
+    assertThat(older.agents()).isEmpty();
+    assertThat(older.recordedThrough()).isEqualTo(summary.recordedThrough());
   }
 
   @Test
