@@ -216,6 +216,11 @@ final class ActivationModel {
     return cb * a.hidden();
   }
 
+  /** Whether the previous step's graph holds anything through this forward (either term above). */
+  boolean previousStepHoldsInputs() {
+    return previousStepQuantInputsPerToken() > 0 || previousStepQuantHeadInputPerToken() > 0;
+  }
+
   /** Checkpointed layer: its input only (the residual stream). */
   long layerInputPerToken() {
     return cb * a.hidden();

@@ -75,7 +75,7 @@ public final class FitLadder {
     // with it what a quantised matmul kept on its context (bitsandbytes' 8-bit matmul still does).
     steps.add(new Step("drop the last step's output and loss before the next forward",
         "none (one line in the training loop: del outputs, loss)",
-        spec -> new ActivationModel(spec.model(), spec.setup()).previousStepQuantInputsPerToken() > 0
+        spec -> new ActivationModel(spec.model(), spec.setup()).previousStepHoldsInputs()
             ? spec.withSetup(spec.setup().withLoopKeepsLastStep(false)) : spec));
     steps.add(new Step("activation checkpointing", "about 30 % more step time (one extra forward)",
         spec -> spec.withSetup(spec.setup().withCheckpointing(Checkpointing.FULL))));
