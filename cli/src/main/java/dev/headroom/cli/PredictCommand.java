@@ -134,7 +134,9 @@ final class PredictCommand implements Runnable {
   @Option(names = "--grad-ckpt", paramLabel = "C", description = "Activation checkpointing: none | full | selective (default: none).")
   String gradCkpt;
 
-  @Option(names = "--attention", paramLabel = "A", description = "eager | sdpa | flash (default: sdpa).")
+  @Option(names = "--attention", paramLabel = "A", description = "eager | sdpa | flash | sdpa-math: SDPA on its "
+      + "math kernel, which keeps the s×s softmax (K/V with fewer heads than Q before torch 2.5, not repeated "
+      + "first) (default: sdpa).")
   String attention;
 
   @Option(names = "--loss", paramLabel = "L", description = "standard | chunked | fused cross-entropy (default: standard).")

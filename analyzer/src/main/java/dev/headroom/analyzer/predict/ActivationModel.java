@@ -136,6 +136,11 @@ final class ActivationModel {
         bytes += (cb == 2 ? 4 + 2 : 4) * heads * seq; // fp32 softmax kept, its 16-bit copy for ·V
       }
       bytes += linearInput(aw, Set.of(LoraTarget.O), false);
+    } else if (s.attention() == Attention.SDPA_MATH) {
+      // The math kernel's softmax output (saved by softmax and by the ·V matmul), in the compute
+      // dtype, and its dropout mask and output where the family drops out; no log-sum-exp.
+      bytes += cb * heads * seq + (f.dropout() ? (1 + cb) * heads * seq : 0);
+      bytes += linearInput(aw, Set.of(LoraTarget.O), false);
     } else {
       bytes += cb * aw + 4 * heads; // attention output and fp32 log-sum-exp, kept by the kernel
       // SDPA's output is [b, heads, s, d]: o_proj reads a transposed contiguous copy of it;
@@ -185,8 +190,13 @@ final class ActivationModel {
     return n * s.loraRank() * cb;
   }
 
+  /**
+   * The K and V width the attention kernel keeps: flash-attn reads grouped heads directly, and
+   * SDPA's math kernel runs because K and V reached it unrepeated; SDPA's fused kernels and eager
+   * attention get them repeated to every query head.
+   */
   private long keptKvWidth() {
-    return s.attention() == Attention.FLASH ? a.kvWidth() : a.attentionWidth();
+    return s.attention() == Attention.FLASH || s.attention() == Attention.SDPA_MATH ? a.kvWidth() : a.attentionWidth();
   }
 
   /**
@@ -316,6 +326,7 @@ final class ActivationModel {
     long tokens = s.tokensPerMicroBatch();
     String layer = switch (s.checkpointing()) {
       case NONE -> perLayerPerToken() + " B/token/layer kept (" + (s.attention() == Attention.EAGER
+          || s.attention() == Attention.SDPA_MATH
           ? "incl. s×s scores" : "flash/SDPA, no s² term") + ")";
       case FULL -> layerInputPerToken() + " B/token/layer input kept + one layer recomputed ("
           + perLayerPerToken() + " B/token)";

@@ -346,7 +346,13 @@ public record TrainingSetup(
   }
 
   public enum Attention implements Labeled {
-    EAGER("eager"), SDPA("sdpa"), FLASH("flash");
+    EAGER("eager"), SDPA("sdpa"), FLASH("flash"),
+    /**
+     * {@code scaled_dot_product_attention} dispatched to its math kernel because no fused kernel
+     * takes the inputs: before PyTorch 2.5, K and V with fewer heads than Q (GQA/MQA not repeated
+     * first), or in 2.0 an explicit mask. It keeps the s×s softmax output in the compute dtype.
+     */
+    SDPA_MATH("sdpa-math");
     private final String label;
     Attention(String label) { this.label = label; }
     @Override public String label() { return label; }

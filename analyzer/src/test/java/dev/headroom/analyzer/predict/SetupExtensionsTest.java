@@ -283,6 +283,26 @@ class SetupExtensionsTest {
   }
 
   @Test
+  void sdpaOnItsMathKernelKeepsTheSoftmaxAndTheUnrepeatedKv() {
+    // Falcon-7B: 71 query heads of 64, one K/V head. The math kernel keeps the bf16 softmax
+    // (a·s per token) and K, V as they arrived; the fused kernels keep repeated K, V, the output
+    // and an fp32 log-sum-exp instead.
+    String base = "{\"model\":\"falcon-7b\",\"method\":\"lora\",\"lora_targets\":\"q,v\",\"precision\":\"bf16-true\","
+        + "\"micro_batch\":1,\"seq_len\":1024,\"attention\":";
+    RunSpec fused = RunSpec.parse(base + "\"sdpa\"}", "t");
+    RunSpec math = RunSpec.parse(base + "\"sdpa-math\"}", "t");
+    long perLayerFused = new ActivationModel(fused.model(), fused.setup()).perLayerPerToken();
+    long perLayerMath = new ActivationModel(math.model(), math.setup()).perLayerPerToken();
+    long aw = 71 * 64;
+    long kv = 64;
+    long expected = 2L * 71 * 1024 - 2 * 2 * (aw - kv) - (2 * aw + 4 * 71);
+    assertThat(perLayerMath - perLayerFused).isEqualTo(expected);
+    assertThat(math.setup().attention().label()).isEqualTo("sdpa-math");
+    assertThat(RunSpec.parse(math.toJson().toString(), "again").setup().attention())
+        .isEqualTo(TrainingSetup.Attention.SDPA_MATH);
+  }
+
+  @Test
   void casesFilesMayDeclareAQuantisedMatmulThatKeepsNoInput() {
     String header = String.join(",", CasesFile.REQUIRED) + ",quant_keeps_input";
     String row = "1,llama-2-7b,,,,,,,,,,,qlora,8,q;v,nf4-dq,bf16-true,adamw,1,2048,"
