@@ -18,9 +18,7 @@ public final class CalibrationFacts {
   private static final String BUNDLED = "/dev/headroom/analyzer/predict/calibration/setup-facts.csv";
 
   /** The optional setup columns of a cases file: the only ones a fact may fill. */
-  public static final List<String> COLUMNS = List.of("grad_accum", "tensor_parallel",
-      "optimizer_in_backward", "optimizer_foreach", "fsdp_mixed_units", "accumulate_no_sync",
-      "loop_keeps_output", "loop_keeps_last_step", "quant_keeps_input", "framework");
+  public static final List<String> COLUMNS = CasesFile.OPTIONAL_SETUP;
 
   private final Map<String, Map<String, String>> byId;
 

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalDouble;
+import java.util.stream.Stream;
 
 /**
  * Reads prediction cases in the schema of {@code samples/calibration/memory-cases-calibration.csv}:
@@ -28,10 +29,16 @@ public final class CasesFile {
 
   private static final List<String> ARCHITECTURE = List.of("layers", "hidden", "heads", "kv_heads",
       "head_dim", "intermediate", "vocab", "tied_embeddings", "mlp", "params");
-  private static final List<String> SETUP = List.of("method", "lora_rank", "lora_targets", "quant",
-      "precision", "optimizer", "micro_batch", "seq_len", "grad_ckpt", "gpus", "sharding", "offload",
-      "attention", "loss", "grad_accum", "tensor_parallel", "optimizer_in_backward", "optimizer_foreach",
-      "fsdp_mixed_units", "accumulate_no_sync", "loop_keeps_output", "loop_keeps_last_step", "quant_keeps_input", "framework");
+  /**
+   * The optional setup columns: empty means the spec default. Setup facts may fill only these
+   * ({@link CalibrationFacts}).
+   */
+  public static final List<String> OPTIONAL_SETUP = List.of("grad_accum", "tensor_parallel",
+      "optimizer_in_backward", "optimizer_foreach", "fsdp_mixed_units", "accumulate_no_sync",
+      "loop_keeps_output", "loop_keeps_last_step", "quant_keeps_input", "framework");
+  private static final List<String> SETUP = Stream.concat(Stream.of("method", "lora_rank", "lora_targets",
+      "quant", "precision", "optimizer", "micro_batch", "seq_len", "grad_ckpt", "gpus", "sharding", "offload",
+      "attention", "loss"), OPTIONAL_SETUP.stream()).toList();
   private static final String CALIBRATION = "/dev/headroom/analyzer/predict/calibration/memory-cases-calibration.csv";
   private static final String VALIDATION = "/dev/headroom/analyzer/predict/calibration/validation-cases.csv";
 
