@@ -90,9 +90,13 @@ _OPTIMIZERS = {
     "adamw_bnb_8bit": "adamw-8bit", "adamw_8bit": "adamw-8bit", "paged_adamw_32bit": "paged-adamw",
     "paged_adamw_8bit": "paged-adamw-8bit", "adafactor": "adafactor", "sgd": "sgd",
 }
+# PEFT target module names -> the predictor's targets. A fused matrix (Phi-3's qkv_proj and
+# gate_up_proj, GPT-NeoX/Falcon's query_key_value) names every part it holds.
 _LORA_TARGETS = {
-    "q_proj": "q", "k_proj": "k", "v_proj": "v", "o_proj": "o", "gate_proj": "gate", "up_proj": "up",
-    "down_proj": "down", "lm_head": "lm_head",
+    "q_proj": ("q",), "k_proj": ("k",), "v_proj": ("v",), "o_proj": ("o",), "gate_proj": ("gate",),
+    "up_proj": ("up",), "down_proj": ("down",), "lm_head": ("lm_head",),
+    "qkv_proj": ("q", "k", "v"), "gate_up_proj": ("gate", "up"), "query_key_value": ("q", "k", "v"),
+    "dense_h_to_4h": ("up",), "dense_4h_to_h": ("down",),
 }
 _ATTENTION = {"eager": "eager", "sdpa": "sdpa", "flash_attention_2": "flash", "flash_attention_3": "flash"}
 
@@ -201,7 +205,7 @@ def run_spec_from(model=None, training_args=None, seq_len=None, **overrides):
             if isinstance(targets, str) and targets == "all-linear":
                 spec["lora_targets"] = "all-linear"
             elif targets:
-                mapped = sorted({_LORA_TARGETS[t] for t in targets if t in _LORA_TARGETS})
+                mapped = sorted({part for t in targets for part in _LORA_TARGETS.get(t, ())})
                 if mapped:
                     spec["lora_targets"] = mapped
             if _get(peft, "lora_dropout") is not None:

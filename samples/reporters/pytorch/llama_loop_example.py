@@ -12,7 +12,10 @@ that describes exactly this run; the agent receives the same spec through the re
 
 ``--count-saved`` runs no optimizer: it counts, with ``torch.autograd.graph.saved_tensors_hooks``,
 the bytes autograd keeps per layer per token (two models, one and two layers deep, subtracted), the
-quantity the predictor's activation model computes. It works on a CPU.
+quantity the predictor's activation model computes. It works on a CPU. ``--layout`` writes the block
+as HF does for another model type instead: ``qwen3`` (per-head q/k RMSNorm), ``gemma2`` (four Gemma
+RMSNorms per block, soft-capped eager scores), ``gemma3`` (four norms and q/k norms), ``phi3`` (fused
+``qkv_proj`` and ``gate_up_proj``, sliced into views).
 
 ``--count-previous-step`` checks the predictor's ``loop_keeps_last_step`` term on real autograd:
 the block linears are frozen and run through a stand-in for bitsandbytes' ``MatMul4Bit`` before
@@ -49,6 +52,24 @@ class RMSNorm(nn.Module):
         return self.weight * x.to(dtype)
 
 
+class GemmaRMSNorm(nn.Module):
+    """HF Gemma's RMSNorm: normalised in fp32, multiplied by ``1 + weight`` in fp32, then cast back."""
+
+    def __init__(self, hidden, eps=1e-6):
+        super().__init__()
+        self.weight = nn.Parameter(torch.zeros(hidden))
+        self.eps = eps
+
+    def forward(self, x):
+        y = x.float()
+        y = y * torch.rsqrt(y.pow(2).mean(-1, keepdim=True) + self.eps)
+        return (y * (1.0 + self.weight.float())).type_as(x)
+
+
+# --layout: the block as HF writes it for these model types (each a family of the predictor).
+LAYOUTS = ("llama", "qwen3", "gemma2", "gemma3", "phi3")
+
+
 def rotate_half(x):
     x1, x2 = x.chunk(2, dim=-1)
     return torch.cat((-x2, x1), dim=-1)
@@ -57,11 +78,13 @@ def rotate_half(x):
 EAGER = False  # --eager: explicit attention even where scaled_dot_product_attention exists
 
 
-def attention(q, k, v):
+def attention(q, k, v, softcap=None):
     if hasattr(F, "scaled_dot_product_attention") and not EAGER:
         return F.scaled_dot_product_attention(q, k, v, is_causal=True)
     # PyTorch < 2.0: the same result through explicit (eager) attention.
     scores = (q @ k.transpose(-1, -2)) / math.sqrt(q.size(-1))
+    if softcap is not None:  # Gemma-2's eager path: cap * tanh(scores / cap)
+        scores = torch.tanh(scores / softcap) * softcap
     mask = torch.ones(q.size(-2), k.size(-2), dtype=torch.bool, device=q.device).triu(1)
     return torch.softmax(scores.masked_fill(mask, float("-inf")).float(), dim=-1).to(q.dtype) @ v
 
@@ -70,35 +93,70 @@ class Block(nn.Module):
     def __init__(self, c):
         super().__init__()
         self.c = c
-        d = c["hidden"] // c["heads"]
-        self.input_norm = RMSNorm(c["hidden"])
-        self.q_proj = nn.Linear(c["hidden"], c["heads"] * d, bias=False)
-        self.k_proj = nn.Linear(c["hidden"], c["kv_heads"] * d, bias=False)
-        self.v_proj = nn.Linear(c["hidden"], c["kv_heads"] * d, bias=False)
-        self.o_proj = nn.Linear(c["heads"] * d, c["hidden"], bias=False)
-        self.post_norm = RMSNorm(c["hidden"])
-        self.gate_proj = nn.Linear(c["hidden"], c["intermediate"], bias=False)
-        self.up_proj = nn.Linear(c["hidden"], c["intermediate"], bias=False)
-        self.down_proj = nn.Linear(c["intermediate"], c["hidden"], bias=False)
+        layout = c.get("layout", "llama")
+        hidden, inter = c["hidden"], c["intermediate"]
+        d = hidden // c["heads"]
+        gemma = layout.startswith("gemma")
+        norm = GemmaRMSNorm if gemma else RMSNorm
+        self.input_norm = norm(hidden)
+        self.post_norm = norm(hidden)
+        if gemma:  # Gemma-2/3: the attention and MLP outputs are normalised too
+            self.post_attention_norm = norm(hidden)
+            self.post_mlp_norm = norm(hidden)
+        if layout in ("qwen3", "gemma3"):  # per-head RMSNorm of q and k before RoPE
+            self.q_norm = norm(d)
+            self.k_norm = norm(d)
+        if layout == "phi3":  # HF Phi-3: fused qkv_proj and gate_up_proj, sliced into views
+            self.qkv_proj = nn.Linear(hidden, (c["heads"] + 2 * c["kv_heads"]) * d, bias=False)
+            self.gate_up_proj = nn.Linear(hidden, 2 * inter, bias=False)
+        else:
+            self.q_proj = nn.Linear(hidden, c["heads"] * d, bias=False)
+            self.k_proj = nn.Linear(hidden, c["kv_heads"] * d, bias=False)
+            self.v_proj = nn.Linear(hidden, c["kv_heads"] * d, bias=False)
+            self.gate_proj = nn.Linear(hidden, inter, bias=False)
+            self.up_proj = nn.Linear(hidden, inter, bias=False)
+        self.o_proj = nn.Linear(c["heads"] * d, hidden, bias=False)
+        self.down_proj = nn.Linear(inter, hidden, bias=False)
 
     def forward(self, x, cos, sin):
         b, s, _ = x.shape
+        layout = self.c.get("layout", "llama")
         heads, kv_heads = self.c["heads"], self.c["kv_heads"]
         d = self.c["hidden"] // heads
         h = self.input_norm(x)
-        q = self.q_proj(h).view(b, s, heads, d).transpose(1, 2)
-        k = self.k_proj(h).view(b, s, kv_heads, d).transpose(1, 2)
-        v = self.v_proj(h).view(b, s, kv_heads, d).transpose(1, 2)
+        if layout == "phi3":
+            qkv = self.qkv_proj(h)
+            q, k, v = qkv.split([heads * d, kv_heads * d, kv_heads * d], dim=-1)
+        else:
+            q, k, v = self.q_proj(h), self.k_proj(h), self.v_proj(h)
+        q, k, v = q.view(b, s, heads, d), k.view(b, s, kv_heads, d), v.view(b, s, kv_heads, d)
+        if hasattr(self, "q_norm"):
+            q, k = self.q_norm(q), self.k_norm(k)
+        q, k, v = q.transpose(1, 2), k.transpose(1, 2), v.transpose(1, 2)
         q = (q * cos) + (rotate_half(q) * sin)
         k = (k * cos) + (rotate_half(k) * sin)
-        # HF repeat_kv: expand + reshape, a copy of K and V per query head.
+        # HF repeat_kv: expand + reshape, a copy of K and V per query head (none for MHA).
         n_rep = heads // kv_heads
-        k = k[:, :, None].expand(b, kv_heads, n_rep, s, d).reshape(b, heads, s, d)
-        v = v[:, :, None].expand(b, kv_heads, n_rep, s, d).reshape(b, heads, s, d)
-        y = attention(q, k, v).transpose(1, 2).contiguous().view(b, s, heads * d)
-        x = x + self.o_proj(y)
+        if n_rep > 1:
+            k = k[:, :, None].expand(b, kv_heads, n_rep, s, d).reshape(b, heads, s, d)
+            v = v[:, :, None].expand(b, kv_heads, n_rep, s, d).reshape(b, heads, s, d)
+        softcap = 50.0 if layout == "gemma2" else None
+        y = attention(q, k, v, softcap).transpose(1, 2).contiguous().view(b, s, heads * d)
+        y = self.o_proj(y)
+        if hasattr(self, "post_attention_norm"):
+            y = self.post_attention_norm(y)
+        x = x + y
         h = self.post_norm(x)
-        return x + self.down_proj(F.silu(self.gate_proj(h)) * self.up_proj(h))
+        if layout == "phi3":
+            gate, up = self.gate_up_proj(h).chunk(2, dim=-1)
+            y = self.down_proj(up * F.silu(gate))
+        elif layout.startswith("gemma"):
+            y = self.down_proj(F.gelu(self.gate_proj(h), approximate="tanh") * self.up_proj(h))
+        else:
+            y = self.down_proj(F.silu(self.gate_proj(h)) * self.up_proj(h))
+        if hasattr(self, "post_mlp_norm"):
+            y = self.post_mlp_norm(y)
+        return x + y
 
 
 class Llama(nn.Module):
@@ -133,7 +191,10 @@ def spec_of(c, micro_batch, seq_len, gpu=None):
     spec = {"model": {k: c[k] for k in ("layers", "hidden", "heads", "kv_heads", "intermediate", "vocab")},
             "method": "full", "precision": "bf16-true", "optimizer": "adamw", "micro_batch": micro_batch,
             "seq_len": seq_len, "grad_ckpt": "none", "attention": "sdpa", "loss": "standard"}
-    spec["model"]["mlp"] = "swiglu"
+    layout = c.get("layout", "llama")
+    spec["model"]["mlp"] = "geglu" if layout.startswith("gemma") else "swiglu"
+    if layout != "llama":
+        spec["model"]["family"] = layout
     if gpu is not None:
         spec["gpu"] = gpu
     return spec
@@ -227,6 +288,9 @@ def main(argv=None):
     parser.add_argument("--micro-batch", type=int, default=4)
     parser.add_argument("--seq-len", type=int, default=1024)
     parser.add_argument("--steps", type=int, default=5)
+    parser.add_argument("--layout", choices=LAYOUTS, default="llama",
+                        help="block layout of that HF model type (default: llama); --count-saved checks "
+                             "the predictor's family of the same name")
     parser.add_argument("--print-spec", action="store_true", help="print the run spec of this run and exit")
     parser.add_argument("--count-saved", action="store_true", help="print bytes kept per layer per token and exit")
     parser.add_argument("--count-previous-step", action="store_true",
@@ -239,9 +303,11 @@ def main(argv=None):
     global EAGER
     EAGER = a.eager
     c = {"layers": a.layers, "hidden": a.hidden, "heads": a.heads, "kv_heads": a.kv_heads,
-         "intermediate": a.intermediate, "vocab": a.vocab}
+         "intermediate": a.intermediate, "vocab": a.vocab, "layout": a.layout}
     if a.hidden % a.heads or a.heads % a.kv_heads:
         parser.error("--hidden must be a multiple of --heads, and --heads of --kv-heads")
+    if a.count_previous_step and a.layout != "llama":
+        parser.error("--count-previous-step runs the llama layout only")
     cuda = torch.cuda.is_available()
     gpu = int(torch.cuda.get_device_properties(0).total_memory) if cuda else None
     spec = spec_of(c, a.micro_batch, a.seq_len, gpu)

@@ -263,6 +263,14 @@ class RunSpecTest(unittest.TestCase):
         })
         json.dumps(spec)
 
+    def test_fused_target_modules_name_every_part_they_hold(self):
+        config = types.SimpleNamespace(to_dict=lambda: {"model_type": "phi3", "hidden_size": 3072})
+        model = types.SimpleNamespace(
+            config=config,
+            peft_config={"default": types.SimpleNamespace(r=8, target_modules={"qkv_proj", "gate_up_proj"})})
+        spec = headroom_reporter.run_spec_from(model, None)
+        self.assertEqual(spec["lora_targets"], ["gate", "k", "q", "up", "v"])
+
     def test_trainer_arguments_with_liger_declare_a_fused_loss(self):
         args = types.SimpleNamespace(per_device_train_batch_size=4, use_liger_kernel=True)
         self.assertEqual(headroom_reporter.run_spec_from("llama-3-8b", args, gpu="L4")["loss"], "fused")

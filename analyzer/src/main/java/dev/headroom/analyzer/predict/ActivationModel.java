@@ -46,8 +46,11 @@ final class ActivationModel {
         copies += (cb + 1) * width;
       }
     }
-    // litgpt's q, k and v are one fused linear with one LoRA layer: one dropped-out copy at most.
-    if (litgpt() && members.contains(LoraTarget.Q)) {
+    // litgpt's q, k and v are one fused linear with one LoRA layer, and Phi-3's q|k|v and gate|up
+    // are fused matrices that PEFT adapts whole: one dropped-out copy at most per fused matrix.
+    boolean fused = a.family().fusedProjections() && members.size() > 1
+        || litgpt() && members.contains(LoraTarget.Q);
+    if (fused) {
       copies = Math.min(copies, (cb + 1) * width);
     }
     return (keepsShared(members) && !alreadyKept ? cb * width : 0) + copies;
@@ -88,7 +91,18 @@ final class ActivationModel {
    * view unless GQA/MQA first expands K and V, which copies).
    */
   private boolean vKeepsFusedQkv() {
-    return a.family().keepsFusedQkvThroughV() || (litgpt() && a.kvHeads() == a.heads());
+    // Only a fused kernel saves its inputs as given. Eager attention's (and SDPA's math kernel's)
+    // `weights @ V` is a batched matmul, which reshapes the transposed view into a contiguous copy
+    // and saves that: the fused output is then freed (autograd count, --layout phi3 --eager).
+    if (s.attention() != Attention.SDPA && s.attention() != Attention.FLASH) {
+      return false;
+    }
+    // Phi-3 slices V out of qkv_proj's output; repeat_kv returns it unchanged for MHA, and
+    // flash-attn takes grouped heads unrepeated, so the view reaches the kernel in both cases.
+    boolean unrepeated = a.kvHeads() == a.heads() || s.attention() == Attention.FLASH;
+    return a.family().keepsFusedQkvThroughV()
+        || (a.family().fusedProjections() && unrepeated)
+        || (litgpt() && a.kvHeads() == a.heads());
   }
 
   /** Whether some member's weight gradient needs the shared (undropped) input tensor itself. */
@@ -118,13 +132,15 @@ final class ActivationModel {
     boolean sharedNorm = f.parallelResidual() && f.normsPerLayer() == 1;
 
     long bytes = 0;
-    // Norm inputs: two residual-stream tensors for a sequential block, one for a parallel one.
-    bytes += (f.parallelResidual() ? 1 : 2) * normKeeps();
+    // Norm inputs: one per norm of a sequential block (two; Gemma-2/3's four also normalise the
+    // attention and MLP outputs), one for a parallel block (its norms read the same input).
+    bytes += (f.parallelResidual() ? 1 : f.normsPerLayer()) * normKeeps();
     bytes += linearInput(h, Set.of(LoraTarget.Q, LoraTarget.K, LoraTarget.V), false);
     // Q (after RoPE), K and V, kept by the attention kernel. SDPA and eager attention get K and
     // V repeated to every query head first (HF repeat_kv, litgpt expand: SDPA had no GQA before
     // torch 2.5), so they keep the repeated copies; flash-attn reads the grouped heads directly.
     bytes += cb * (aw + 2 * keptKvWidth());
+    bytes += qkNormKeeps();
     if (vKeepsFusedQkv()) {
       bytes += cb * (aw + kvw); // V is a view of the fused q|k|v output: the q and k parts stay too
     }
@@ -134,6 +150,9 @@ final class ActivationModel {
         bytes += (cb + 1 + cb) * heads * seq; // softmax output, dropout mask, dropout output
       } else {
         bytes += (cb == 2 ? 4 + 2 : 4) * heads * seq; // fp32 softmax kept, its 16-bit copy for ·V
+      }
+      if (f.softcapsLogits()) {
+        bytes += cb * heads * seq; // Gemma-2 eager: tanh(scores / cap) keeps its output
       }
       bytes += linearInput(aw, Set.of(LoraTarget.O), false);
     } else if (s.attention() == Attention.SDPA_MATH) {
@@ -173,7 +192,22 @@ final class ActivationModel {
     if (a.family().normHasBias()) {
       return cb * h;
     }
-    return Math.max(4, cb) * h + (baseTrainable() ? cb * h : 0);
+    return normKeeps(h);
+  }
+
+  /** An RMSNorm over {@code width} channels: its fp32 input, and the product input when the weight trains. */
+  private long normKeeps(long width) {
+    long product = a.family().normWeightInFp32() ? 4 : cb;
+    return Math.max(4, cb) * width + (baseTrainable() ? product * width : 0);
+  }
+
+  /**
+   * Qwen3 / Gemma-3 normalise q and k per head before RoPE ({@code q_norm(q_proj(x).view(...))}):
+   * the norms keep their fp32 inputs (and products, when trained); the projection outputs
+   * themselves are then not kept.
+   */
+  private long qkNormKeeps() {
+    return a.family().qkNorm() ? normKeeps(a.attentionWidth() + a.kvWidth()) : 0;
   }
 
   /** The adapters' A outputs, kept for B's weight gradient. */
@@ -183,7 +217,7 @@ final class ActivationModel {
     }
     long n = 0;
     for (Linear l : a.blockLinears()) {
-      if (adapted(l.role())) {
+      if (a.adapts(s.loraTargets(), l)) {
         n++;
       }
     }
@@ -295,11 +329,15 @@ final class ActivationModel {
       return 0;
     }
     long v = a.vocab();
+    // Gemma-2 soft-caps the logits (cap · tanh(logits / cap)) in the compute dtype before the
+    // loss: tanh keeps its output until the head's backward, through both ends of the loss. A
+    // fused loss kernel (Liger) applies the cap inside.
+    long softcap = a.family().softcapsLogits() ? cb * v : 0;
     return switch (s.loss()) {
-      case STANDARD -> 12 * v + (s.loopKeepsOutput() ? 4 * v : 0);
+      case STANDARD -> 12 * v + (s.loopKeepsOutput() ? 4 * v : 0) + softcap;
       // Lightning Fabric converts the model output to the default dtype (fp32): litgpt's chunks
       // and their log-softmax are fp32, then the chunks and their gradients.
-      case CHUNKED -> litgpt() ? 2 * 4 * v : 3 * cb * v;
+      case CHUNKED -> (litgpt() ? 2 * 4 * v : 3 * cb * v) + softcap;
       case FUSED -> 0;
     };
   }

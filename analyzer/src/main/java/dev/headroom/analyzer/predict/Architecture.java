@@ -1,7 +1,10 @@
 package dev.headroom.analyzer.predict;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A decoder (or encoder) transformer's sizes, as in a Hugging Face {@code config.json}.
@@ -72,9 +75,20 @@ public record Architecture(
     return kvHeads * headDim;
   }
 
-  /** The weight matrices of one block, in forward order. */
+  /**
+   * The weight matrices of one block, in forward order. A fused matrix (Phi-3's {@code qkv_proj},
+   * {@code gate_up_proj}) is one entry, named by its first part ({@code Q}, {@code GATE}); {@link
+   * #targetsOf} gives every part it answers to.
+   */
   public List<Linear> blockLinears() {
     List<Linear> linears = new ArrayList<>();
+    if (family.fusedProjections()) {
+      linears.add(new Linear(LoraTarget.Q, hidden, attentionWidth() + 2 * kvWidth()));
+      linears.add(new Linear(LoraTarget.O, attentionWidth(), hidden));
+      linears.add(new Linear(LoraTarget.GATE, hidden, 2 * intermediate));
+      linears.add(new Linear(LoraTarget.DOWN, intermediate, hidden));
+      return linears;
+    }
     linears.add(new Linear(LoraTarget.Q, hidden, attentionWidth()));
     linears.add(new Linear(LoraTarget.K, hidden, kvWidth()));
     linears.add(new Linear(LoraTarget.V, hidden, kvWidth()));
@@ -85,6 +99,25 @@ public record Architecture(
     linears.add(new Linear(LoraTarget.UP, hidden, intermediate));
     linears.add(new Linear(LoraTarget.DOWN, intermediate, hidden));
     return linears;
+  }
+
+  /** The LoRA target names a block matrix answers to: its role, or every part of a fused matrix. */
+  public Set<LoraTarget> targetsOf(Linear l) {
+    if (family.fusedProjections() && l.role() == LoraTarget.Q) {
+      return EnumSet.of(LoraTarget.Q, LoraTarget.K, LoraTarget.V);
+    }
+    if (family.fusedProjections() && l.role() == LoraTarget.GATE) {
+      return EnumSet.of(LoraTarget.GATE, LoraTarget.UP);
+    }
+    return EnumSet.of(l.role());
+  }
+
+  /**
+   * Whether LoRA with these targets adapts the matrix: PEFT adapts a fused matrix as a whole when
+   * any of its parts is named (it cannot adapt a slice of one weight).
+   */
+  public boolean adapts(Set<LoraTarget> targets, Linear l) {
+    return !Collections.disjoint(targetsOf(l), targets);
   }
 
   /** True when the model ends in a vocabulary projection (not a sequence classifier). */
@@ -108,6 +141,9 @@ public record Architecture(
     }
     if (family == Family.QWEN2) {
       params += attentionWidth() + 2 * kvWidth();
+    }
+    if (family.qkNorm()) {
+      params += 2 * headDim; // one RMSNorm weight over the head dimension for q, one for k
     }
     return params + (long) family.normsPerLayer() * hidden * family.normParamsPerChannel();
   }

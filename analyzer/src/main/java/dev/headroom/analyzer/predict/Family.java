@@ -5,10 +5,27 @@ package dev.headroom.analyzer.predict;
  * layer keeps for backward, beyond the sizes in {@link Architecture}.
  */
 public enum Family implements Labeled {
-  /** Llama, Mistral, Qwen2, Gemma, Phi-3, TinyLlama: RMSNorm (weight only), pre-norm, no biases. */
+  /** Llama, Mistral, Gemma (1), TinyLlama, StableLM-2: RMSNorm (weight only), pre-norm, no biases. */
   LLAMA("llama", false, 2, false, false, false, false),
   /** Qwen2: Llama layout plus biases on q, k and v. */
   QWEN2("qwen2", false, 2, false, false, false, false),
+  /** Qwen3: Llama layout plus a per-head RMSNorm on q and on k (HF {@code q_norm}, {@code k_norm}). */
+  QWEN3("qwen3", false, 2, false, false, false, false),
+  /**
+   * Phi-3, Phi-3.5, Phi-4 (HF {@code model_type: phi3}): the Llama layout with q|k|v in one {@code
+   * qkv_proj} and gate|up in one {@code gate_up_proj}; q, k and v are slices (views) of the fused
+   * output, and PEFT adapts each fused matrix as one.
+   */
+  PHI3("phi3", false, 2, false, false, false, false),
+  /**
+   * Gemma-2: four RMSNorms per block (before and after attention, before and after the MLP), each
+   * multiplying by {@code 1 + weight} in fp32; soft-capped attention scores (eager only) and final
+   * logits ({@code attn_logit_softcapping}, {@code final_logit_softcapping} in every released
+   * config).
+   */
+  GEMMA2("gemma2", false, 4, false, false, false, false),
+  /** Gemma-3 (language model): Gemma-2's four-norm block plus per-head q and k RMSNorms, no soft-capping. */
+  GEMMA3("gemma3", false, 4, false, false, false, false),
   /** Falcon-7B/40B: one LayerNorm shared by attention and MLP (parallel residual), no biases. */
   FALCON("falcon", true, 1, true, false, false, false),
   /** GPT-NeoX, Pythia, StableLM-alpha: two LayerNorms on the same input, parallel residual, biases. */
@@ -80,13 +97,39 @@ public enum Family implements Labeled {
 
   /**
    * Q, K and V come out of one fused projection and V reaches the attention kernel as a view of
-   * it (HF {@code GPTNeoXAttention}: {@code value = qkv[..., 2*hd:].permute(...)}), so the kernel
-   * saving V keeps the whole fused output alive; Q and K are new tensors after RoPE. BLOOM and
+   * it (HF {@code GPTNeoXAttention}: {@code value = qkv[..., 2*hd:].permute(...)}), so a fused
+   * attention kernel (SDPA, flash), which saves its inputs as given, keeps the whole fused output
+   * alive; Q and K are new tensors after RoPE. Phi-3 does the same for MHA (see {@link
+   * #fusedProjections}). BLOOM and
    * Falcon copy V on the way ({@code reshape} of a transposed slice, index by list), Llama-style
    * models project V on its own.
    */
   public boolean keepsFusedQkvThroughV() {
     return this == GPT_NEOX;
+  }
+
+  /** Per-head RMSNorm on the query and key projections before RoPE (Qwen3, Gemma-3). */
+  public boolean qkNorm() {
+    return this == QWEN3 || this == GEMMA3;
+  }
+
+  /**
+   * Gemma's RMSNorm multiplies the normalised fp32 tensor by {@code 1 + weight} before casting
+   * back ({@code output * (1.0 + self.weight.float())}), so a trained norm weight keeps the fp32
+   * product input, not a compute-dtype one.
+   */
+  public boolean normWeightInFp32() {
+    return this == GEMMA2 || this == GEMMA3;
+  }
+
+  /** q|k|v and gate|up are single fused matrices (Phi-3): one adapter, one LoRA dropout each. */
+  public boolean fusedProjections() {
+    return this == PHI3;
+  }
+
+  /** {@code tanh} soft-capping of the final logits and of eager attention scores (Gemma-2). */
+  public boolean softcapsLogits() {
+    return this == GEMMA2;
   }
 
   /** The head classifies the sequence: logits are [batch, labels], not [tokens, vocab]. */

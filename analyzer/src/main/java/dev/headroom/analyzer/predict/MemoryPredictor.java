@@ -38,7 +38,7 @@ public final class MemoryPredictor {
     }
     long perLayer = 0;
     for (Linear l : a.blockLinears()) {
-      if (s.loraTargets().contains(l.role())) {
+      if (a.adapts(s.loraTargets(), l)) {
         perLayer += (long) s.loraRank() * (l.dIn() + l.dOut());
       }
     }

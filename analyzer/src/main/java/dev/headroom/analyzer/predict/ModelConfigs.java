@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Reads a model architecture from a Hugging Face {@code config.json} (Llama, Mistral, Qwen2, Gemma,
@@ -107,6 +108,14 @@ public final class ModelConfigs {
 
   /** A Hugging Face config.json. */
   public static Architecture fromHfConfig(JsonNode node, String name, String where) {
+    JsonNode text = node.get("text_config");
+    if (text != null && text.isObject() && !node.has("hidden_size")) {
+      return multimodal(node, (ObjectNode) text, name, where);
+    }
+    if (node.path("model_type").asText().equals("gemma3_text") && node.isObject()) {
+      // Released Gemma-3 configs leave out what equals the config class's defaults.
+      node = withDefaults(((ObjectNode) node).deepCopy(), GEMMA3_TEXT_DEFAULTS);
+    }
     Fields f = new Fields(node, where);
     String type = f.text("model_type", "").toLowerCase(Locale.ROOT);
     for (String moe : new String[] {"num_local_experts", "num_experts", "n_routed_experts"}) {
@@ -127,21 +136,101 @@ public final class ModelConfigs {
     };
   }
 
+  /** transformers' {@code Gemma3TextConfig} defaults (the 4B model's sizes but for width and depth). */
+  private static final Map<String, Object> GEMMA3_TEXT_DEFAULTS = Map.of(
+      "vocab_size", 262_208, "hidden_size", 2304, "intermediate_size", 9216, "num_hidden_layers", 26,
+      "num_attention_heads", 8, "num_key_value_heads", 4, "head_dim", 256,
+      "hidden_activation", "gelu_pytorch_tanh", "tie_word_embeddings", true);
+
+  /** transformers' {@code SiglipVisionConfig} defaults. */
+  private static final Map<String, Object> SIGLIP_VISION_DEFAULTS = Map.of(
+      "hidden_size", 768, "intermediate_size", 3072, "num_hidden_layers", 12, "num_channels", 3,
+      "image_size", 224, "patch_size", 16);
+
+  private static ObjectNode withDefaults(ObjectNode node, Map<String, Object> defaults) {
+    defaults.forEach((key, value) -> {
+      if (!node.has(key) || node.get(key).isNull()) {
+        node.set(key, JSON.valueToTree(value));
+      }
+    });
+    return node;
+  }
+
+  /**
+   * A multimodal checkpoint (Gemma-3 4B and up, LLaVA, Mistral-3, Qwen2-VL, ...) nests its
+   * language model under {@code text_config}. The language model is what trains on text; Gemma-3's
+   * SigLIP tower and projector are counted exactly as parameters outside the blocks (their weights
+   * are loaded and, in full fine-tuning, trained; image activations are not counted). Other
+   * towers are not counted, and the model's name says so.
+   */
+  private static Architecture multimodal(JsonNode node, ObjectNode text, String name, String where) {
+    Fields outer = new Fields(node, where);
+    String type = outer.text("model_type", "").toLowerCase(Locale.ROOT);
+    ObjectNode lm = text.deepCopy();
+    if (!lm.has("model_type") && !type.isEmpty()) {
+      lm.put("model_type", type.equals("gemma3") ? "gemma3_text" : type);
+    }
+    JsonNode vision = node.get("vision_config");
+    boolean gemma3Tower = type.equals("gemma3") && vision != null && vision.isObject();
+    // Released multimodal configs leave out what equals the config class's defaults.
+    if (gemma3Tower) {
+      vision = withDefaults(((ObjectNode) vision).deepCopy(), SIGLIP_VISION_DEFAULTS);
+    }
+    String shown = gemma3Tower ? name : name + " (language model only: its vision tower is not counted)";
+    Architecture a = fromHfConfig(lm, shown, where + " text_config");
+    if (!gemma3Tower) {
+      return a;
+    }
+    Fields v = new Fields(vision, where + " vision_config");
+    long vh = v.longRequired("hidden_size");
+    long vi = v.longRequired("intermediate_size");
+    long patch = v.longRequired("patch_size");
+    long image = v.longRequired("image_size");
+    long channels = v.longOr("num_channels", 3);
+    // SigLIP ViT: q/k/v/o and fc1/fc2 with biases, two LayerNorms per layer, a patch convolution
+    // with bias, learned positions, a final LayerNorm; Gemma-3's projector is one vision×text
+    // matrix and an RMSNorm over the vision width.
+    long perLayer = 4 * vh * vh + 4 * vh + 2 * vh * vi + vi + vh + 4 * vh;
+    long tower = v.intRequired("num_hidden_layers") * perLayer
+        + channels * patch * patch * vh + vh
+        + (image / patch) * (image / patch) * vh
+        + 2 * vh;
+    long projector = vh * a.hidden() + vh;
+    return new Architecture(a.name(), a.family(), a.layers(), a.hidden(), a.heads(), a.kvHeads(),
+        a.headDim(), a.intermediate(), a.vocab(), a.tiedEmbeddings(), a.mlp(), a.learnedPositions(),
+        a.extraParams() + tower + projector, a.declaredParams());
+  }
+
   private static Architecture llamaLike(Fields f, String type, String name, String where) {
-    Family family = type.equals("qwen2") ? Family.QWEN2 : Family.LLAMA;
+    Family family = switch (type) {
+      case "qwen2" -> Family.QWEN2;
+      case "qwen3" -> Family.QWEN3;
+      case "phi3" -> Family.PHI3;
+      case "gemma2" -> Family.GEMMA2;
+      case "gemma3", "gemma3_text" -> Family.GEMMA3;
+      default -> Family.LLAMA;
+    };
     boolean known = switch (type) {
-      case "llama", "mistral", "qwen2", "gemma", "phi3", "qwen3", "stablelm" -> true;
+      case "llama", "mistral", "qwen2", "gemma", "gemma2", "gemma3", "gemma3_text", "phi3", "qwen3",
+          "stablelm" -> true;
       default -> false;
     };
     f.unknownType = known ? null : type;
+    if (!known) {
+      // Counted with the Llama layout when the Llama field names are there; say so where the
+      // model is named, since a different block layout changes both counts.
+      name = name + " (model_type '" + type + "' unknown: counted as a Llama-style decoder)";
+    }
     long hidden = f.longRequired("hidden_size");
     int heads = f.intRequired("num_attention_heads");
     int kvHeads = f.intOr("num_key_value_heads", heads);
     long headDim = headDim(f, "head_dim", hidden, heads, where);
-    String act = f.text("hidden_act", f.text("hidden_activation", "silu")).toLowerCase(Locale.ROOT);
+    // Gemma's config classes default to the tanh-approximated GeLU; the others to SiLU.
+    String defaultAct = type.startsWith("gemma") ? "gelu_pytorch_tanh" : "silu";
+    String act = f.text("hidden_act", f.text("hidden_activation", defaultAct)).toLowerCase(Locale.ROOT);
     MlpKind mlp = act.startsWith("gelu") ? MlpKind.GEGLU : MlpKind.SWIGLU;
     boolean tiedDefault = type.startsWith("gemma");
-    if (!type.equals("qwen2") && f.bool("attention_bias", false)) {
+    if (family == Family.LLAMA && f.bool("attention_bias", false)) {
       family = Family.QWEN2;
     }
     return new Architecture(name, family, f.intRequired("num_hidden_layers"), hidden, heads, kvHeads,

@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The activation model against real autograd: samples/reporters/pytorch/llama_loop_example.py
@@ -73,6 +75,44 @@ class ActivationCountAgainstAutogradTest {
     // The rest is per-token small change: the causal mask and the fp32 log-sum of the eager path.
     assertThat(counted.get("saved_bytes_per_layer_per_token").asDouble())
         .isBetween(expected * 0.99, expected * 1.01);
+  }
+
+  /**
+   * The same count for the block layouts of the newer HF model types (the example's {@code
+   * --layout}): Qwen3's per-head q/k norms, Gemma-2's four norms and soft-capped eager scores,
+   * Gemma-3's four norms and q/k norms, Phi-3's fused projections; with grouped and with full KV
+   * heads, every weight trained (so the norms keep their products too).
+   */
+  @ParameterizedTest(name = "{0}, {1} KV heads")
+  @CsvSource({
+    "llama, 16", "qwen3, 4", "qwen3, 16", "gemma2, 4", "gemma2, 16", "gemma3, 4", "gemma3, 16",
+    "phi3, 4", "phi3, 16",
+  })
+  void eachNewerLayoutKeepsWhatItsFamilyCounts(String layout, int kvHeads) throws Exception {
+    JsonNode counted = runExample("--count-saved", "--eager", "--layout", layout, "--hidden", "1024",
+        "--heads", "16", "--kv-heads", String.valueOf(kvHeads), "--intermediate", "2816", "--vocab", "8000",
+        "--micro-batch", "2", "--seq-len", "128");
+
+    String mlp = layout.startsWith("gemma") ? "geglu" : "swiglu";
+    RunSpec spec = RunSpec.parse("{\"model\":{\"family\":\"" + layout + "\",\"layers\":2,\"hidden\":1024,"
+        + "\"heads\":16,\"kv_heads\":" + kvHeads + ",\"intermediate\":2816,\"vocab\":8000,\"mlp\":\"" + mlp
+        + "\"},\"method\":\"full\",\"precision\":\"bf16-true\",\"micro_batch\":2,\"seq_len\":128,"
+        + "\"attention\":\"eager\"}", "example");
+    Architecture a = spec.model();
+    long modelled = new ActivationModel(a, spec.setup()).perLayerPerToken();
+    // Before PyTorch 2.2 every RMSNorm's mean() also kept its fp32 squared input
+    // (pytorch/pytorch#109876): the block norms over h, the q/k norms over a·d + n_kv·d.
+    long normedWidth = a.family().normsPerLayer() * a.hidden()
+        + (a.family().qkNorm() ? a.attentionWidth() + a.kvWidth() : 0);
+    long expected = modelled + (meanKeepsInput(counted) ? 4 * normedWidth : 0);
+    assertThat(counted.get("saved_bytes_per_layer_per_token").asDouble())
+        .isBetween(expected * 0.99, expected * 1.01);
+  }
+
+  private static boolean meanKeepsInput(JsonNode counted) {
+    String[] version = counted.get("torch").asText().split("[.+a-z]");
+    return Integer.parseInt(version[0]) < 2
+        || (Integer.parseInt(version[0]) == 2 && Integer.parseInt(version[1]) < 2);
   }
 
   @Test

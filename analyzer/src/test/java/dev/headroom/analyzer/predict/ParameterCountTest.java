@@ -37,6 +37,13 @@ class ParameterCountTest {
     "gemma-7b, 8537680896",
     "tinyllama-1.1b, 1100048384",
     "phi-3-mini-4k, 3821079552",
+    "qwen3-8b, 8190735360",
+    "qwen3-0.6b, 596049920",
+    "gemma-2-2b, 2614341888",
+    "gemma-2-9b, 9241705984",
+    "gemma-2-27b, 27227128320",
+    "gemma-3-1b, 999885952",
+    "gemma-3-4b, 4300079472",
     "qwen2-7b, 7615616512",
     "falcon-7b, 6921720704",
     "gpt-neox-20b, 20554567680",
@@ -59,6 +66,10 @@ class ParameterCountTest {
     assertThat(trainable("llama-2-13b", 8, "q,v")).isEqualTo(6_553_600L);
     assertThat(trainable("llama-3.2-3b", 32, "q,v")).isEqualTo(9_175_040L);
     assertThat(trainable("llama-3-8b", 16, "all-linear")).isEqualTo(41_943_040L);
+    // Phi-3 fuses q|k|v and gate|up: PEFT adapts four matrices per block, not seven.
+    assertThat(trainable("phi-3-mini-4k", 16, "all-linear")).isEqualTo(25_165_824L);
+    // Naming one part of a fused matrix adapts all of it.
+    assertThat(trainable("phi-3-mini-4k", 8, "v")).isEqualTo(trainable("phi-3-mini-4k", 8, "q,k,v"));
   }
 
   private static long trainable(String model, int rank, String targets) {
