@@ -15,7 +15,8 @@ the bytes autograd keeps per layer per token (two models, one and two layers dee
 quantity the predictor's activation model computes. It works on a CPU. ``--layout`` writes the block
 as HF does for another model type instead: ``qwen3`` (per-head q/k RMSNorm), ``gemma2`` (four Gemma
 RMSNorms per block, soft-capped eager scores), ``gemma3`` (four norms and q/k norms), ``phi3`` (fused
-``qkv_proj`` and ``gate_up_proj``, sliced into views).
+``qkv_proj`` and ``gate_up_proj``, sliced into views), ``olmo2`` (norms after attention and MLP only,
+q/k norms over the whole projections).
 
 ``--count-previous-step`` checks the predictor's ``loop_keeps_last_step`` term on real autograd:
 the block linears are frozen and run through a stand-in for bitsandbytes' ``MatMul4Bit`` before
@@ -66,8 +67,18 @@ class GemmaRMSNorm(nn.Module):
         return (y * (1.0 + self.weight.float())).type_as(x)
 
 
+class Olmo2RMSNorm(RMSNorm):
+    """HF OLMo-2's RMSNorm: the weight is applied in fp32, before the cast back."""
+
+    def forward(self, x):
+        dtype = x.dtype
+        y = x.to(torch.float32)
+        y = y * torch.rsqrt(y.pow(2).mean(-1, keepdim=True) + self.eps)
+        return (self.weight * y).to(dtype)
+
+
 # --layout: the block as HF writes it for these model types (each a family of the predictor).
-LAYOUTS = ("llama", "qwen3", "gemma2", "gemma3", "phi3")
+LAYOUTS = ("llama", "qwen3", "gemma2", "gemma3", "phi3", "olmo2")
 
 
 def rotate_half(x):
@@ -97,15 +108,19 @@ class Block(nn.Module):
         hidden, inter = c["hidden"], c["intermediate"]
         d = hidden // c["heads"]
         gemma = layout.startswith("gemma")
-        norm = GemmaRMSNorm if gemma else RMSNorm
-        self.input_norm = norm(hidden)
-        self.post_norm = norm(hidden)
-        if gemma:  # Gemma-2/3: the attention and MLP outputs are normalised too
+        norm = GemmaRMSNorm if gemma else Olmo2RMSNorm if layout == "olmo2" else RMSNorm
+        if layout != "olmo2":  # OLMo-2 normalises only the attention and MLP outputs
+            self.input_norm = norm(hidden)
+            self.post_norm = norm(hidden)
+        if gemma or layout == "olmo2":  # Gemma-2/3 normalise the attention and MLP outputs too
             self.post_attention_norm = norm(hidden)
             self.post_mlp_norm = norm(hidden)
         if layout in ("qwen3", "gemma3"):  # per-head RMSNorm of q and k before RoPE
             self.q_norm = norm(d)
             self.k_norm = norm(d)
+        if layout == "olmo2":  # RMSNorm of the whole q and k projections
+            self.q_flat_norm = norm(c["heads"] * d)
+            self.k_flat_norm = norm(c["kv_heads"] * d)
         if layout == "phi3":  # HF Phi-3: fused qkv_proj and gate_up_proj, sliced into views
             self.qkv_proj = nn.Linear(hidden, (c["heads"] + 2 * c["kv_heads"]) * d, bias=False)
             self.gate_up_proj = nn.Linear(hidden, 2 * inter, bias=False)
@@ -123,12 +138,14 @@ class Block(nn.Module):
         layout = self.c.get("layout", "llama")
         heads, kv_heads = self.c["heads"], self.c["kv_heads"]
         d = self.c["hidden"] // heads
-        h = self.input_norm(x)
+        h = self.input_norm(x) if hasattr(self, "input_norm") else x
         if layout == "phi3":
             qkv = self.qkv_proj(h)
             q, k, v = qkv.split([heads * d, kv_heads * d, kv_heads * d], dim=-1)
         else:
             q, k, v = self.q_proj(h), self.k_proj(h), self.v_proj(h)
+        if hasattr(self, "q_flat_norm"):
+            q, k = self.q_flat_norm(q), self.k_flat_norm(k)
         q, k, v = q.view(b, s, heads, d), k.view(b, s, kv_heads, d), v.view(b, s, kv_heads, d)
         if hasattr(self, "q_norm"):
             q, k = self.q_norm(q), self.k_norm(k)
@@ -146,7 +163,7 @@ class Block(nn.Module):
         if hasattr(self, "post_attention_norm"):
             y = self.post_attention_norm(y)
         x = x + y
-        h = self.post_norm(x)
+        h = self.post_norm(x) if hasattr(self, "post_norm") else x
         if layout == "phi3":
             gate, up = self.gate_up_proj(h).chunk(2, dim=-1)
             y = self.down_proj(up * F.silu(gate))

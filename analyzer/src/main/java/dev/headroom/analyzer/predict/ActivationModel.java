@@ -133,7 +133,9 @@ final class ActivationModel {
 
     long bytes = 0;
     // Norm inputs: one per norm of a sequential block (two; Gemma-2/3's four also normalise the
-    // attention and MLP outputs), one for a parallel block (its norms read the same input).
+    // attention and MLP outputs; OLMo-2's two normalise only those outputs, and its projections
+    // read the residual stream, counted as the linear inputs below), one for a parallel block
+    // (its norms read the same input).
     bytes += (f.parallelResidual() ? 1 : f.normsPerLayer()) * normKeeps();
     bytes += linearInput(h, Set.of(LoraTarget.Q, LoraTarget.K, LoraTarget.V), false);
     // Q (after RoPE), K and V, kept by the attention kernel. SDPA and eager attention get K and
@@ -202,9 +204,9 @@ final class ActivationModel {
   }
 
   /**
-   * Qwen3 / Gemma-3 normalise q and k per head before RoPE ({@code q_norm(q_proj(x).view(...))}):
-   * the norms keep their fp32 inputs (and products, when trained); the projection outputs
-   * themselves are then not kept.
+   * Qwen3 / Gemma-3 normalise q and k per head before RoPE ({@code q_norm(q_proj(x).view(...))}),
+   * OLMo-2 over the whole projection: the norms keep their fp32 inputs (and products, when
+   * trained), the same bytes either way; the projection outputs themselves are then not kept.
    */
   private long qkNormKeeps() {
     return a.family().qkNorm() ? normKeeps(a.attentionWidth() + a.kvWidth()) : 0;

@@ -143,7 +143,8 @@ public record Architecture(
       params += attentionWidth() + 2 * kvWidth();
     }
     if (family.qkNorm()) {
-      params += 2 * headDim; // one RMSNorm weight over the head dimension for q, one for k
+      // q and k norm weights: over one head (shared by all heads), or over the whole projection
+      params += family.qkNormOverWholeWidth() ? attentionWidth() + kvWidth() : 2 * headDim;
     }
     return params + (long) family.normsPerLayer() * hidden * family.normParamsPerChannel();
   }

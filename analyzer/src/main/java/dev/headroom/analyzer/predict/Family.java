@@ -26,6 +26,12 @@ public enum Family implements Labeled {
   GEMMA2("gemma2", false, 4, false, false, false, false),
   /** Gemma-3 (language model): Gemma-2's four-norm block plus per-head q and k RMSNorms, no soft-capping. */
   GEMMA3("gemma3", false, 4, false, false, false, false),
+  /**
+   * OLMo-2 / OLMo-3: norms after attention and after the MLP instead of before (the projections
+   * read the residual stream itself), RMSNorm of q and k over their whole projected width, and
+   * the weight multiplied in fp32 ({@code (self.weight * hidden_states).to(input_dtype)}).
+   */
+  OLMO2("olmo2", false, 2, false, false, false, false),
   /** Falcon-7B/40B: one LayerNorm shared by attention and MLP (parallel residual), no biases. */
   FALCON("falcon", true, 1, true, false, false, false),
   /** GPT-NeoX, Pythia, StableLM-alpha: two LayerNorms on the same input, parallel residual, biases. */
@@ -108,18 +114,23 @@ public enum Family implements Labeled {
     return this == GPT_NEOX;
   }
 
-  /** Per-head RMSNorm on the query and key projections before RoPE (Qwen3, Gemma-3). */
+  /** RMSNorm on the query and key projections before RoPE (Qwen3, Gemma-3 per head; OLMo-2). */
   public boolean qkNorm() {
-    return this == QWEN3 || this == GEMMA3;
+    return this == QWEN3 || this == GEMMA3 || this == OLMO2;
+  }
+
+  /** The q/k norms span the whole projected width (OLMo-2), not one head (Qwen3, Gemma-3). */
+  public boolean qkNormOverWholeWidth() {
+    return this == OLMO2;
   }
 
   /**
    * Gemma's RMSNorm multiplies the normalised fp32 tensor by {@code 1 + weight} before casting
-   * back ({@code output * (1.0 + self.weight.float())}), so a trained norm weight keeps the fp32
-   * product input, not a compute-dtype one.
+   * back ({@code output * (1.0 + self.weight.float())}), OLMo-2's by the weight, so a trained norm
+   * weight keeps the fp32 product input, not a compute-dtype one.
    */
   public boolean normWeightInFp32() {
-    return this == GEMMA2 || this == GEMMA3;
+    return this == GEMMA2 || this == GEMMA3 || this == OLMO2;
   }
 
   /** q|k|v and gate|up are single fused matrices (Phi-3): one adapter, one LoRA dropout each. */

@@ -208,11 +208,12 @@ public final class ModelConfigs {
       case "phi3" -> Family.PHI3;
       case "gemma2" -> Family.GEMMA2;
       case "gemma3", "gemma3_text" -> Family.GEMMA3;
+      case "olmo2", "olmo3" -> Family.OLMO2;
       default -> Family.LLAMA;
     };
     boolean known = switch (type) {
       case "llama", "mistral", "qwen2", "gemma", "gemma2", "gemma3", "gemma3_text", "phi3", "qwen3",
-          "stablelm" -> true;
+          "olmo2", "olmo3", "stablelm" -> true;
       default -> false;
     };
     f.unknownType = known ? null : type;

@@ -80,13 +80,14 @@ class ActivationCountAgainstAutogradTest {
   /**
    * The same count for the block layouts of the newer HF model types (the example's {@code
    * --layout}): Qwen3's per-head q/k norms, Gemma-2's four norms and soft-capped eager scores,
-   * Gemma-3's four norms and q/k norms, Phi-3's fused projections; with grouped and with full KV
+   * Gemma-3's four norms and q/k norms, Phi-3's fused projections, OLMo-2's post-norms and
+   * whole-width q/k norms; with grouped and with full KV
    * heads, every weight trained (so the norms keep their products too).
    */
   @ParameterizedTest(name = "{0}, {1} KV heads")
   @CsvSource({
     "llama, 16", "qwen3, 4", "qwen3, 16", "gemma2, 4", "gemma2, 16", "gemma3, 4", "gemma3, 16",
-    "phi3, 4", "phi3, 16",
+    "phi3, 4", "phi3, 16", "olmo2, 4", "olmo2, 16",
   })
   void eachNewerLayoutKeepsWhatItsFamilyCounts(String layout, int kvHeads) throws Exception {
     JsonNode counted = runExample("--count-saved", "--eager", "--layout", layout, "--hidden", "1024",

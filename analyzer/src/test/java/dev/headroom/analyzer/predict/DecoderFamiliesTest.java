@@ -57,6 +57,20 @@ class DecoderFamiliesTest {
   }
 
   @Test
+  void olmo2NormsQAndKOverTheWholeProjectionAndAppliesNormWeightsInFp32() {
+    RunSpec olmo = RunSpec.parse("{\"model\":{\"family\":\"olmo2\",\"layers\":16,\"hidden\":2048,\"heads\":16,"
+        + "\"intermediate\":8192,\"vocab\":100352},\"method\":\"full\",\"precision\":\"bf16-true\"}", "test");
+    RunSpec llama = RunSpec.parse("{\"model\":{\"layers\":16,\"hidden\":2048,\"heads\":16,"
+        + "\"intermediate\":8192,\"vocab\":100352},\"method\":\"full\",\"precision\":\"bf16-true\"}", "test");
+    // q_norm over 16×128 channels and k_norm over 16×128, per layer.
+    assertThat(olmo.model().params() - llama.model().params()).isEqualTo(16L * (2048 + 2048));
+    // Trained norms keep a 4-byte product input (two block norms, q and k norms), not a 2-byte one.
+    long perLayerDifference = new ActivationModel(olmo.model(), olmo.setup()).perLayerPerToken()
+        - new ActivationModel(llama.model(), llama.setup()).perLayerPerToken();
+    assertThat(perLayerDifference).isEqualTo(2 * 2 * 2048 + (4 + 4) * (2048 + 2048));
+  }
+
+  @Test
   void qkNormsKeepTheirFp32InputsAndSandwichNormsKeepFourBlockInputs() {
     long llama = model("llama", 8, "").perLayerPerToken();
     // Qwen3: q_norm over 32×96 and k_norm over 8×96 channels, fp32 inputs (frozen weights).
