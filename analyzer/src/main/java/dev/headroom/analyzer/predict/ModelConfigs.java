@@ -212,8 +212,10 @@ public final class ModelConfigs {
       default -> Family.LLAMA;
     };
     boolean known = switch (type) {
+      // granite (Llama plus scalar multipliers) and smollm3 (Llama with RoPE off in some layers)
+      // keep the Llama block, so they count as it does.
       case "llama", "mistral", "qwen2", "gemma", "gemma2", "gemma3", "gemma3_text", "phi3", "qwen3",
-          "olmo2", "olmo3", "stablelm" -> true;
+          "olmo2", "olmo3", "stablelm", "granite", "smollm3" -> true;
       default -> false;
     };
     f.unknownType = known ? null : type;
