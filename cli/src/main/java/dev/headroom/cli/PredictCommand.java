@@ -587,7 +587,8 @@ final class PredictCommand implements Runnable {
           s.sharding().label(), s.tensorParallel() > 1 ? ", tensor parallel " + s.tensorParallel() : "",
           s.offload().label(), s.optimizerInBackward() ? ", optimizer in backward" : "",
           gib(p.capacityBytes()), gib(p.usableBytes()));
-      out.printf(Locale.ROOT, "params %,d, trainable %,d; peak at the %s%n", p.params(), p.trainableParams(), p.peakPhase());
+      out.printf(Locale.ROOT, "params %,d, trainable %,d (%s block layout); peak at the %s%n", p.params(),
+          p.trainableParams(), spec.model().family().label(), p.peakPhase());
       List<String[]> rows = new ArrayList<>();
       String[] header = new String[metrics.size() + 1];
       header[0] = "";

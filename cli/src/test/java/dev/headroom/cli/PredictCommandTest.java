@@ -53,11 +53,20 @@ class PredictCommandTest {
     assertThat(r.status()).isZero();
     assertThat(r.err()).isEmpty();
     assertThat(r.out())
-        .contains("params 8,030,261,248, trainable 8,030,261,248")
+        .contains("params 8,030,261,248, trainable 8,030,261,248 (llama block layout)")
         .contains("GPU RTX-4090 × 1")
         .containsPattern("\\s+allocated\\s+reserved\\s+device")
         .containsPattern("verdict\\s+oom\\s+oom\\s+oom")
         .contains("activations: ");
+  }
+
+  @Test
+  void theBlockLayoutCountedIsNamed() {
+    // Which HF block the counts follow is visible: a user can tell a Gemma-2 from a Llama count.
+    assertThat(run("predict", "--model", "gemma-2-9b", "--method", "lora").out())
+        .contains("trainable 8,945,664 (gemma2 block layout)");
+    assertThat(run("predict", "--model", "phi-3-mini-4k", "--method", "lora").out())
+        .contains("(phi3 block layout)");
   }
 
   @Test
