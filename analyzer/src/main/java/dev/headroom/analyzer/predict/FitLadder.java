@@ -1,6 +1,7 @@
 package dev.headroom.analyzer.predict;
 
 import dev.headroom.analyzer.predict.TrainingSetup.Checkpointing;
+import dev.headroom.analyzer.predict.TrainingSetup.Loss;
 import dev.headroom.analyzer.predict.TrainingSetup.Method;
 import dev.headroom.analyzer.predict.TrainingSetup.Offload;
 import dev.headroom.analyzer.predict.TrainingSetup.Optimizer;
@@ -77,6 +78,12 @@ public final class FitLadder {
         "none (one line in the training loop: del outputs, loss)",
         spec -> new ActivationModel(spec.model(), spec.setup()).previousStepHoldsInputs()
             ? spec.withSetup(spec.setup().withLoopKeepsLastStep(false)) : spec));
+    // The loss's vocabulary-wide fp32 tensors (12·V bytes a token) dwarf a layer's activations for
+    // 128k-256k vocabularies; a fused linear cross-entropy never materialises them.
+    steps.add(new Step("fused cross-entropy (Liger, Cut Cross-Entropy)",
+        "a kernel library (HF Trainer: use_liger_kernel=True), step time about the same",
+        spec -> spec.model().hasLmHead() && spec.setup().loss() != Loss.FUSED
+            ? spec.withSetup(spec.setup().withLoss(Loss.FUSED)) : spec));
     steps.add(new Step("activation checkpointing", "about 30 % more step time (one extra forward)",
         spec -> spec.withSetup(spec.setup().withCheckpointing(Checkpointing.FULL))));
     steps.add(new Step("8-bit optimizer", "negligible (bitsandbytes blockwise states)",

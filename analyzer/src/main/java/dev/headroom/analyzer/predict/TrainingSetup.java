@@ -213,6 +213,13 @@ public record TrainingSetup(
         loopKeepsOutput, loopKeepsLastStep, quantKeepsInput, framework);
   }
 
+  public TrainingSetup withLoss(Loss l) {
+    return new TrainingSetup(method, loraRank, loraTargets, loraDropout, quant, precision,
+        optimizer, microBatch, seqLen, checkpointing, attention, l, gradAccum, gpus, sharding, offload,
+        expandableSegments, tensorParallel, optimizerInBackward, optimizerForeach, fsdpMixedUnits, accumulateNoSync,
+        loopKeepsOutput, loopKeepsLastStep, quantKeepsInput, framework);
+  }
+
   public TrainingSetup withBatch(int micro, int accum) {
     return new TrainingSetup(method, loraRank, loraTargets, loraDropout, quant, precision,
         optimizer, micro, seqLen, checkpointing, attention, loss, accum, gpus, sharding, offload,

@@ -28,6 +28,31 @@ class FitLadderTest {
   }
 
   @Test
+  void aBigVocabularyRunIsOfferedAFusedLossBeforeCheckpointing() {
+    // Gemma-2-9B's 256k vocabulary: the standard loss holds 14 bytes per vocabulary entry per token
+    // (fp32 logits, their shifted copy, log-softmax, the soft-cap's tanh), 14.7 GB at 4,096 tokens.
+    RunSpec gemma = RunSpec.parse("{\"model\":\"gemma-2-9b\",\"method\":\"qlora\",\"quant_keeps_input\":false,"
+        + "\"micro_batch\":2,\"seq_len\":2048,\"gpu\":\"RTX-4090\"}", "x");
+    List<FitLadder.Rung> rungs = FitLadder.standard().climb(gemma);
+    List<String> names = rungs.stream().map(FitLadder.Rung::name).toList();
+    assertThat(names).containsSubsequence("fused cross-entropy (Liger, Cut Cross-Entropy)", "activation checkpointing");
+    FitLadder.Rung fused = rungs.get(names.indexOf("fused cross-entropy (Liger, Cut Cross-Entropy)"));
+    assertThat(fused.spec().setup().loss()).isEqualTo(TrainingSetup.Loss.FUSED);
+    long before = rungs.get(names.indexOf("fused cross-entropy (Liger, Cut Cross-Entropy)") - 1)
+        .prediction().peakBytes(Metric.DEVICE);
+    assertThat(before - fused.prediction().peakBytes(Metric.DEVICE)).isGreaterThan(10L << 30);
+    // Nothing to fuse: a run already on a fused loss, and a sequence classifier.
+    RunSpec liger = RunSpec.parse("{\"model\":\"gemma-2-9b\",\"method\":\"qlora\",\"loss\":\"fused\","
+        + "\"micro_batch\":2,\"seq_len\":2048,\"gpu\":\"RTX-4090\"}", "x");
+    RunSpec bert = RunSpec.parse("{\"model\":\"bert-large-uncased\",\"precision\":\"fp32\",\"micro_batch\":64,"
+        + "\"seq_len\":512,\"gpu\":\"T4\"}", "x");
+    for (RunSpec nothingToFuse : List.of(liger, bert)) {
+      assertThat(FitLadder.standard().climbShowingSkipped(nothingToFuse).rungs())
+          .extracting(FitLadder.Rung::name).noneMatch(n -> n.startsWith("fused cross-entropy"));
+    }
+  }
+
+  @Test
   void anOldBitsandbytesQloraRunIsToldToUpgradeFirstAndTheQloraRungAssumesACurrentOne() {
     // Llama-3-8B QLoRA without checkpointing on a 4090: the kept 4-bit inputs are gigabytes.
     RunSpec old = RunSpec.parse("{\"model\":\"llama-3-8b\",\"method\":\"qlora\",\"precision\":\"bf16-true\","
