@@ -2,7 +2,7 @@
 # Runs on the GPU machine, in the repository root, with device-kit/ carried (prepare.sh builds it):
 # the binding against the real driver, the -Pgpu tests, and small PyTorch training loops beside the
 # agent, each measured peak set against `headroom predict`. Everything it finds goes to $OUT
-# (default: ./device-check-out); the summary is printed last. Bounded: about 3 minutes.
+# (default: ./device-check-out); the summary is printed last. Bounded: about 4 minutes.
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 kit="$root/device-kit"
@@ -60,5 +60,9 @@ loop() {
 loop sdpa-1k --micro-batch 4 --seq-len 1024 --steps 8
 loop eager-512 --micro-batch 4 --seq-len 512 --steps 8 --eager
 loop sdpa-4k --micro-batch 2 --seq-len 4096 --steps 6
+# Newer block layouts: Phi-3's fused q|k|v, whose V view a fused SDPA kernel keeps (MHA), and
+# Gemma-2's four norms with soft-capped eager scores and logits.
+loop phi3-mha-1k --layout phi3 --kv-heads 16 --micro-batch 4 --seq-len 1024 --steps 6
+loop gemma2-eager-512 --layout gemma2 --micro-batch 4 --seq-len 512 --steps 6 --eager
 
 say "done: $out"

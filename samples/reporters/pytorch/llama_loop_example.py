@@ -195,7 +195,10 @@ class Llama(nn.Module):
         cos, sin = emb.cos().to(x.dtype), emb.sin().to(x.dtype)
         for block in self.blocks:
             x = block(x, cos, sin)
-        return self.lm_head(self.norm(x))
+        logits = self.lm_head(self.norm(x))
+        if self.c.get("layout") == "gemma2":  # Gemma-2 soft-caps the final logits too
+            logits = torch.tanh(logits / 30.0) * 30.0
+        return logits
 
 
 def loss_of(model, ids):
