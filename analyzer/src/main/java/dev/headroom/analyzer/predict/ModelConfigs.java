@@ -13,9 +13,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Reads a model architecture from a Hugging Face {@code config.json} (Llama, Mistral, Qwen2, Gemma,
- * Phi-3, Falcon, GPT-NeoX, Phi, GPT-2, BLOOM, BERT, T5 field names) or from the explicit fields of a
- * run spec ({@code layers}, {@code hidden}, …).
+ * Reads a model architecture from a Hugging Face {@code config.json} (Llama, Mistral, Qwen2/3,
+ * Gemma 1-3, Phi-3/4, OLMo-2, Falcon, GPT-NeoX, Phi, GPT-2, BLOOM, BERT, T5 field names; a
+ * multimodal config's {@code text_config}) or from the explicit fields of a run spec ({@code
+ * layers}, {@code hidden}, …).
  */
 public final class ModelConfigs {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -222,7 +223,8 @@ public final class ModelConfigs {
     if (!known) {
       // Counted with the Llama layout when the Llama field names are there; say so where the
       // model is named, since a different block layout changes both counts.
-      name = name + " (model_type '" + type + "' unknown: counted as a Llama-style decoder)";
+      name = name + (type.isEmpty() ? " (no model_type" : " (model_type '" + type + "' unknown")
+          + ": counted as a Llama-style decoder)";
     }
     long hidden = f.longRequired("hidden_size");
     int heads = f.intRequired("num_attention_heads");
