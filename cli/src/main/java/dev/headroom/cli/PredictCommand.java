@@ -102,6 +102,11 @@ final class PredictCommand implements Runnable {
   @Option(names = "--mlp", paramLabel = "KIND", description = "Explicit architecture: swiglu | geglu | gelu (default: swiglu).")
   String mlp;
 
+  @Option(names = "--family", paramLabel = "F", description = "Explicit architecture: the block layout, as HF "
+      + "writes it for that model type: llama | qwen2 | qwen3 | phi3 | gemma2 | gemma3 | olmo2 | falcon | "
+      + "gpt-neox | phi | gpt2 | bloom | bert | t5 (default: llama).")
+  String family;
+
   @Option(names = "--method", paramLabel = "M", description = "full | lora | qlora (default: full).")
   String method;
 
@@ -296,7 +301,8 @@ final class PredictCommand implements Runnable {
       where = "command line";
     }
     boolean explicit = layers != null || hidden != null || heads != null || kvHeads != null
-        || headDim != null || intermediate != null || vocab != null || tied != null || mlp != null;
+        || headDim != null || intermediate != null || vocab != null || tied != null || mlp != null
+        || family != null;
     if (model != null && explicit) {
       throw new UserInputException("give either --model or the explicit --layers/--hidden/... flags, not both");
     }
@@ -317,6 +323,7 @@ final class PredictCommand implements Runnable {
       if (mlp != null) {
         m.put("mlp", mlp);
       }
+      putIf(m, "family", family);
       for (String required : List.of("layers", "hidden", "heads", "intermediate", "vocab")) {
         if (!m.has(required)) {
           throw new UserInputException("explicit architecture needs --" + required

@@ -70,6 +70,17 @@ class PredictCommandTest {
   }
 
   @Test
+  void anExplicitArchitectureCanNameItsBlockLayout() throws Exception {
+    String[] qwen3 = {"predict", "--layers", "36", "--hidden", "4096", "--heads", "32", "--kv-heads", "8",
+        "--head-dim", "128", "--intermediate", "12288", "--vocab", "151936", "--family", "qwen3", "--json"};
+    assertThat(run(qwen3).json().get(0).get("params").asLong()).isEqualTo(8_190_735_360L); // Qwen3-8B
+    Result bad = run("predict", "--layers", "2", "--hidden", "64", "--heads", "4", "--intermediate", "128",
+        "--vocab", "100", "--family", "mamba");
+    assertThat(bad.status()).isEqualTo(2);
+    assertThat(bad.err()).contains("family").contains("mamba");
+  }
+
+  @Test
   void aShardingThatShardsNothingIsNotedOnStderrAndStillPredicted() throws Exception {
     Result r = run("predict", "--model", "llama-3-8b", "--sharding", "zero3", "--gpus", "1", "--json",
         "--metric", "allocated");
