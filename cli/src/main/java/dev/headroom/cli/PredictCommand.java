@@ -12,6 +12,7 @@ import dev.headroom.analyzer.predict.JsonSyntaxMessage;
 import dev.headroom.analyzer.predict.Labeled;
 import dev.headroom.analyzer.predict.MemoryPredictor;
 import dev.headroom.analyzer.predict.Metric;
+import dev.headroom.analyzer.predict.ModelConfigs;
 import dev.headroom.analyzer.predict.ModelPresets;
 import dev.headroom.analyzer.predict.Prediction;
 import dev.headroom.analyzer.predict.PredictionCase;
@@ -420,6 +421,33 @@ final class PredictCommand implements Runnable {
     }
   }
 
+  /**
+   * A checkpoint saved quantised (its config.json has a {@code quantization_config}) loads its
+   * weights quantised whatever the setup says; a prediction with other weights would be silently
+   * wrong, so say so.
+   */
+  private java.util.Optional<String> checkpointQuantizationNote(RunSpec spec) {
+    java.util.Optional<Path> file = model == null ? java.util.Optional.empty() : ModelPresets.configFile(model);
+    if (file.isEmpty() || !Files.isRegularFile(file.get())) {
+      return java.util.Optional.empty();
+    }
+    TrainingSetup.Quant quant = spec.setup().quant();
+    return ModelConfigs.declaredQuantization(readJson(file.get())).flatMap(declared -> {
+      boolean fourBit = declared.equals("bitsandbytes 4-bit");
+      boolean eightBit = declared.equals("bitsandbytes 8-bit");
+      boolean matches = fourBit ? quant == TrainingSetup.Quant.NF4 || quant == TrainingSetup.Quant.NF4_DQ
+          : eightBit && quant == TrainingSetup.Quant.INT8;
+      if (matches) {
+        return java.util.Optional.empty();
+      }
+      String advice = fourBit ? "say --method qlora (or --quant nf4)"
+          : eightBit ? "say --quant int8"
+          : "headroom models bitsandbytes quantisation only";
+      return java.util.Optional.of(file.get() + " declares " + declared + " weights (quantization_config), "
+          + "which load quantised whatever the setup says; predicted with quant " + quant.label() + ": " + advice);
+    });
+  }
+
   private static JsonNode readJson(Path file) {
     try {
       String text = Files.readString(file);
@@ -440,6 +468,7 @@ final class PredictCommand implements Runnable {
     for (String note : spec.setup().inertSettings()) {
       commandSpec.commandLine().getErr().println("headroom: note: " + note);
     }
+    checkpointQuantizationNote(spec).ifPresent(note -> commandSpec.commandLine().getErr().println("headroom: note: " + note));
     MemoryPredictor predictor = MemoryPredictor.standard();
     Prediction p = predictor.predict(spec);
     List<Metric> shown = metrics();

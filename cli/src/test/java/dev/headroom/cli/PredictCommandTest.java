@@ -70,6 +70,24 @@ class PredictCommandTest {
   }
 
   @Test
+  void aCheckpointSavedIn4BitsIsNotedWhenTheSetupSaysOtherwise(@TempDir Path dir)
+      throws Exception {
+    Path folder = Files.createDirectories(dir.resolve("llama-3-8b-bnb-4bit"));
+    String config = Files.readString(Path.of("..", "samples", "models", "llama-3-8b.json")).trim();
+    Files.writeString(folder.resolve("config.json"), config.substring(0, config.length() - 1)
+        + ", \"quantization_config\": {\"quant_method\": \"bitsandbytes\", \"load_in_4bit\": true}}");
+    Result lora = run("predict", "--model", folder.toString(), "--method", "lora", "--json");
+    assertThat(lora.status()).isZero();
+    assertThat(lora.err()).contains("declares bitsandbytes 4-bit weights").contains("--method qlora");
+    assertThat(run("predict", "--model", folder.toString(), "--method", "qlora", "--json").err())
+        .doesNotContain("declares");
+    Files.writeString(folder.resolve("config.json"), config.substring(0, config.length() - 1)
+        + ", \"quantization_config\": {\"quant_method\": \"gptq\", \"bits\": 4}}");
+    assertThat(run("predict", "--model", folder.toString(), "--method", "qlora").err())
+        .contains("declares gptq weights").contains("bitsandbytes quantisation only");
+  }
+
+  @Test
   void anExplicitArchitectureCanNameItsBlockLayout() throws Exception {
     String[] qwen3 = {"predict", "--layers", "36", "--hidden", "4096", "--heads", "32", "--kv-heads", "8",
         "--head-dim", "128", "--intermediate", "12288", "--vocab", "151936", "--family", "qwen3", "--json"};

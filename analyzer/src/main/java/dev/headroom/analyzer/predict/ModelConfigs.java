@@ -11,6 +11,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Reads a model architecture from a Hugging Face {@code config.json} (Llama, Mistral, Qwen2/3,
@@ -40,6 +41,27 @@ public final class ModelConfigs {
       name = name.substring(0, name.length() - 5);
     }
     return fromJson(readTree(text, file.toString()), name, file.toString());
+  }
+
+  /**
+   * The quantisation a checkpoint's {@code config.json} declares: transformers writes {@code
+   * quantization_config} when it saves a quantised model, and such weights load quantised whatever
+   * the training setup says. "bitsandbytes 4-bit", "bitsandbytes 8-bit", or the method's own name
+   * (gptq, awq, fp8, ...); empty when the config declares none.
+   */
+  public static Optional<String> declaredQuantization(JsonNode config) {
+    JsonNode q = config.path("quantization_config");
+    if (!q.isObject()) {
+      return Optional.empty();
+    }
+    if (q.path("load_in_4bit").asBoolean(false)) {
+      return Optional.of("bitsandbytes 4-bit");
+    }
+    if (q.path("load_in_8bit").asBoolean(false)) {
+      return Optional.of("bitsandbytes 8-bit");
+    }
+    String method = q.path("quant_method").asText("");
+    return Optional.of(method.isEmpty() ? "an unnamed method" : method);
   }
 
   /** Parses JSON text into a tree, turning Jackson's errors into file:line:column messages. */

@@ -97,6 +97,16 @@ public final class ModelPresets {
     });
   }
 
+  /** The config.json a {@code --model} value names, when it names a file or folder rather than a preset. */
+  public static Optional<Path> configFile(String nameOrPath) {
+    Path path = Path.of(nameOrPath);
+    boolean looksLikePath = nameOrPath.endsWith(".json") || nameOrPath.startsWith(".") || path.isAbsolute();
+    if (Files.exists(path) || looksLikePath) {
+      return Optional.of(Files.isDirectory(path) ? path.resolve("config.json") : path);
+    }
+    return Optional.empty();
+  }
+
   /**
    * A path to a config.json (or its folder) when one exists there, else a preset name or alias
    * (Hub ids such as {@code meta-llama/Meta-Llama-3-8B} match by their last part).
@@ -104,11 +114,9 @@ public final class ModelPresets {
    * @throws SpecException when it is neither, listing the presets
    */
   public Architecture resolve(String nameOrPath, String where) {
-    Path path = Path.of(nameOrPath);
-    boolean looksLikePath = nameOrPath.endsWith(".json") || nameOrPath.startsWith(".") || path.isAbsolute();
-    if (Files.exists(path) || looksLikePath) {
-      Path file = Files.isDirectory(path) ? path.resolve("config.json") : path;
-      return ModelConfigs.readFile(file);
+    Optional<Path> file = configFile(nameOrPath);
+    if (file.isPresent()) {
+      return ModelConfigs.readFile(file.get());
     }
     Optional<Architecture> preset = find(nameOrPath);
     if (preset.isPresent()) {
