@@ -62,19 +62,25 @@ final class GpuTrack {
     usableBytes = report.usableBytes();
     deviceState = report.state();
     lastReportAt = report.at();
-    List<Long> present = new ArrayList<>();
-    long heldBytes = 0;
-    for (var process : report.processes()) {
-      if (runPids.isEmpty() || runPids.contains(process.pid())) {
-        present.add(process.pid());
-        heldBytes += process.usedBytes().max();
+    // A report without a good read (GPU lost or failing, or the short one an agent flushes as it
+    // stops before its next read) lists no process because none was read, not because they left:
+    // keep the last ones seen, or the run would end and resolve its alerts (gpu-lost among them).
+    boolean processesRead = report.state() == DeviceState.OK && report.sampleCount() > 0;
+    if (processesRead || !report.processes().isEmpty()) {
+      List<Long> present = new ArrayList<>();
+      long heldBytes = 0;
+      for (var process : report.processes()) {
+        if (runPids.isEmpty() || runPids.contains(process.pid())) {
+          present.add(process.pid());
+          heldBytes += process.usedBytes().max();
+        }
       }
+      pids = List.copyOf(present);
+      if (!present.isEmpty()) {
+        peakProcessUsedBytes = Math.max(peakProcessUsedBytes, heldBytes);
+      }
+      sawRunProcess |= !present.isEmpty();
     }
-    pids = List.copyOf(present);
-    if (!present.isEmpty()) {
-      peakProcessUsedBytes = Math.max(peakProcessUsedBytes, heldBytes);
-    }
-    sawRunProcess |= !present.isEmpty();
     if (report.sampleCount() == 0) {
       // Every read failed: the stats carry no measurement, only the state does.
       return;

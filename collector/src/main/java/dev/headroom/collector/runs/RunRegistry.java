@@ -102,7 +102,8 @@ public final class RunRegistry implements ObservationListener {
   @Override
   public void onObservation(AgentIdentity from, long sequence, Observation observation) {
     observations.incrementAndGet();
-    List<String> runIds = attribute(from, observation);
+    // Listeners hear this frame before the next is attributed, so a later merge finds them in step.
+    List<String> runIds = attribute(from, observation, new LinkedHashMap<>());
     if (runIds.isEmpty()) {
       unattributed.incrementAndGet();
     }
@@ -121,17 +122,24 @@ public final class RunRegistry implements ObservationListener {
     AgentLife life = new AgentLife(from.agentId(), from.bootId());
     Map<Long, List<String>> applied = appliedNotDelivered.remove(life);
     List<RunObservation> batch = new ArrayList<>(burst.size());
+    Map<String, String> mergedInBurst = new LinkedHashMap<>();
     for (AcceptedFrame o : burst) {
       List<String> runIds = applied == null ? null : applied.remove(o.sequence());
       if (runIds == null) {
         observations.incrementAndGet();
-        runIds = attribute(from, o.observation());
+        runIds = attribute(from, o.observation(), mergedInBurst);
         if (runIds.isEmpty()) {
           unattributed.incrementAndGet();
         }
         recorded(from, o.sequence(), runIds);
       }
       batch.add(new RunObservation(o.sequence(), o.observation(), runIds, o.observationFrameBytes()));
+    }
+    if (!mergedInBurst.isEmpty()) {
+      // Listeners hear the burst only now, after the merge: its earlier frames go to the run that
+      // absorbed their process run, or the alert engine would revive the merged id as a phantom run.
+      batch.replaceAll(r -> new RunObservation(r.sequence(), r.observation(),
+          redirected(r.runIds(), mergedInBurst), r.observationFrameBytes()));
     }
     if (applied != null && !applied.isEmpty()) {
       // A resend split over several bursts: the rest of the failed one may still come.
@@ -198,7 +206,19 @@ public final class RunRegistry implements ObservationListener {
     return true;
   }
 
-  private List<String> attribute(AgentIdentity from, Observation observation) {
+  private static List<String> redirected(List<String> runIds, Map<String, String> merged) {
+    if (runIds.stream().noneMatch(merged::containsKey)) {
+      return runIds;
+    }
+    Set<String> ids = new LinkedHashSet<>();
+    for (String id : runIds) {
+      ids.add(merged.getOrDefault(id, id));
+    }
+    return List.copyOf(ids);
+  }
+
+  /** @param merged collects (process run → declared run) for each merge this observation causes */
+  private List<String> attribute(AgentIdentity from, Observation observation, Map<String, String> merged) {
     // Java 17: no pattern switch yet; the sealed interface keeps this list complete.
     if (observation instanceof DeviceReport report) {
       return onDeviceReport(from, report);
@@ -207,7 +227,7 @@ public final class RunRegistry implements ObservationListener {
     } else if (observation instanceof StepMark mark) {
       return onStep(from, mark);
     } else if (observation instanceof RunSpecDeclared declared) {
-      return onDeclared(from, declared);
+      return onDeclared(from, declared, merged);
     } else if (observation instanceof XidObservation xid) {
       return runsOnGpu(from, xid.uuid(), xid.at());
     } else if (observation instanceof HostMemoryReport host) {
@@ -322,7 +342,7 @@ public final class RunRegistry implements ObservationListener {
     return runId.filter(runs::containsKey).map(List::of).orElse(List.of());
   }
 
-  private List<String> onDeclared(AgentIdentity from, RunSpecDeclared declared) {
+  private List<String> onDeclared(AgentIdentity from, RunSpecDeclared declared, Map<String, String> merged) {
     String runId = cleanRunId(declared.runId());
     if (runId.isEmpty()) {
       return List.of();
@@ -337,7 +357,7 @@ public final class RunRegistry implements ObservationListener {
       HostPid key = new HostPid(from.hostname(), declared.pid());
       processRuns.put(key, runId);
       run.addPid(declared.pid());
-      mergeProcessRuns(key, run);
+      mergeProcessRuns(key, run, merged);
     }
     run.seen(declared.at());
     if (run.declare(declared.specJson(), predictor)) {
@@ -347,12 +367,13 @@ public final class RunRegistry implements ObservationListener {
     return List.of(runId);
   }
 
-  private void mergeProcessRuns(HostPid key, Run into) {
+  private void mergeProcessRuns(HostPid key, Run into, Map<String, String> merged) {
     for (String uuid : processGpus.getOrDefault(key, Set.of())) {
       String id = processRunId(key.hostname(), uuid, key.pid());
       Run processRun = runs.remove(id);
       if (processRun != null) {
         into.absorb(processRun);
+        merged.put(id, into.runId);
         Set<String> onGpu = gpuRuns.get(uuid);
         if (onGpu != null) {
           onGpu.remove(id);

@@ -39,7 +39,7 @@ final class SimulatedFleet {
           new AlertKey(AlertKind.DANGER, RUN, GPU),
           "node-b",
           Optional.of(GPU),
-          new Condition(AlertKind.DANGER, Severity.CRITICAL, Map.of("ratio", 0.93),
+          new Condition(AlertKind.DANGER, Severity.CRITICAL, Map.of("ratio", 0.93, "usedBytes", 79_456_894_976.0),
               "GPU 0 at 93 % of usable memory", "lower the micro-batch size or enable activation checkpointing"),
           T0.plusSeconds(500),
           Optional.empty());

@@ -168,6 +168,57 @@ class RunRegistryTest {
   }
 
   @Test
+  void aDeclarationLaterInTheSameBurstTakesItsProcessRunsEarlierFramesSoNoListenerSeesTheMergedId() {
+    // An agent that started before the collector replays its buffer: the first device report and
+    // the run's declaration arrive in one burst. Listeners (storage, the alert engine) must not get
+    // frames for the process run the declaration merged away, or the alert engine keeps a phantom
+    // run that never hears from its agent again and raises agent-silent for it.
+    List<String> delivered = new ArrayList<>();
+    registry.addListener(new RunObservationListener() {
+      @Override
+      public void onRunObservation(AgentIdentity from, long seq, Observation observation, List<String> runIds) {
+        delivered.add(seq + "=" + String.join(",", runIds));
+      }
+    });
+    registry.onObservations(NODE_A, List.of(
+        new AcceptedFrame(1, report("node-a", GPU0, 0, T0, 10 * GIB, 100)),
+        new AcceptedFrame(2, new RunSpecDeclared(T0.plusSeconds(1), "ft-llama", 100, "{\"model\":\"llama-3-8b\"}")),
+        new AcceptedFrame(3, report("node-a", GPU0, 0, T0.plusSeconds(5), 11 * GIB, 100))));
+
+    assertThat(delivered).containsExactly("1=ft-llama", "2=ft-llama", "3=ft-llama");
+    assertThat(registry.runs()).extracting(RunView::runId).containsExactly("ft-llama");
+    assertThat(registry.series("ft-llama", GPU0).orElseThrow().usedBytes()).extracting(TimedBytes::bytes)
+        .containsExactly(10 * GIB, 11 * GIB);
+  }
+
+  @Test
+  void aReportWithoutAReadIsNoEvidenceThatTheRunsProcessLeftSoTheRunDoesNotEnd() {
+    // The collector ends a run whose processes left every GPU, which resolves its alerts: a GPU that
+    // fell off the bus lists no processes, and its gpu-lost alert must stay up until it reads again.
+    String id = "node-a:" + GPU0 + ":8802";
+    send(NODE_A, report("node-a", GPU0, 0, T0, 20 * GIB, 8802));
+    for (int s = 1; s <= 3; s++) {
+      send(NODE_A, new DeviceReport("node-a", GPU0, 0, "NVIDIA L4", T0.plusSeconds(s), T0.plusSeconds(s), 0,
+          DeviceState.LOST, 24 * GIB, GIB, Stats.of(0), List.of(), Optional.empty(), Optional.empty(),
+          Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()));
+    }
+    RunView run = registry.run(id).orElseThrow();
+    assertThat(run.status()).isNotEqualTo(RunStatus.ENDED);
+    assertThat(run.gpus().get(0).level()).isEqualTo(GpuLevel.UNREADABLE);
+    // Nor is the short report an agent flushes as it stops, before its next read (no sample at all).
+    String other = "node-a:" + GPU1 + ":8801";
+    send(NODE_A, report("node-a", GPU1, 1, T0, 9 * GIB, 8801));
+    send(NODE_A, new DeviceReport("node-a", GPU1, 1, "NVIDIA L4", T0.plusSeconds(1), T0.plusSeconds(1), 0,
+        DeviceState.OK, 24 * GIB, GIB, Stats.of(0), List.of(), Optional.empty(), Optional.empty(),
+        Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()));
+    assertThat(registry.run(other).orElseThrow().status()).isNotEqualTo(RunStatus.ENDED);
+
+    // Read again, without the process: now it has left.
+    send(NODE_A, report("node-a", GPU0, 0, T0.plusSeconds(4), 0));
+    assertThat(registry.run(id).orElseThrow().status()).isEqualTo(RunStatus.ENDED);
+  }
+
+  @Test
   void anAgentLevelRunIdClaimsEveryGpuThatAgentSees() {
     send(NODE_A, new RunSpecDeclared(T0, "fsdp-70b", 0, "{\"model\":\"llama-3-70b\"}"));
     send(NODE_A, report("node-a", GPU0, 0, T0.plusSeconds(5), 50 * GIB, 201));
