@@ -35,8 +35,17 @@ public final class AlertJson {
     node.put("hostname", a.hostname());
     node.put("gpuUuid", a.gpuUuid().orElse(null));
     node.put("subject", a.key().subject());
-    ObjectNode values = node.putObject("values");
-    for (Map.Entry<String, Double> v : a.values().entrySet()) {
+    putValues(node.putObject("values"), a.values());
+    node.put("explanation", a.explanation());
+    node.put("suggestedAction", a.suggestedAction());
+    node.put("raisedAt", a.raisedAt().toString());
+    node.put("resolvedAt", a.resolvedAt().map(Object::toString).orElse(null));
+    return node;
+  }
+
+  /** An alert's values, integral numbers (bytes, counts) as JSON integers: the webhook's and the API's rule. */
+  public static void putValues(ObjectNode values, Map<String, Double> alertValues) {
+    for (Map.Entry<String, Double> v : alertValues.entrySet()) {
       double d = v.getValue();
       if (d == Math.rint(d) && Math.abs(d) < 9.0e15) {
         values.put(v.getKey(), (long) d);
@@ -44,10 +53,5 @@ public final class AlertJson {
         values.put(v.getKey(), d);
       }
     }
-    node.put("explanation", a.explanation());
-    node.put("suggestedAction", a.suggestedAction());
-    node.put("raisedAt", a.raisedAt().toString());
-    node.put("resolvedAt", a.resolvedAt().map(Object::toString).orElse(null));
-    return node;
   }
 }

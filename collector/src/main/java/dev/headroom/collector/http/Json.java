@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.headroom.analyzer.alert.Alert;
+import dev.headroom.collector.alert.AlertJson;
 import dev.headroom.collector.runs.GpuSeries;
 import dev.headroom.collector.runs.GpuView;
 import dev.headroom.collector.runs.PeakComparison;
@@ -130,8 +131,7 @@ final class Json {
     alert.resolvedAt().ifPresentOrElse(r -> a.put("resolvedAt", r.toString()), () -> a.putNull("resolvedAt"));
     a.put("explanation", alert.explanation());
     a.put("suggestedAction", alert.suggestedAction());
-    ObjectNode values = a.putObject("values");
-    alert.values().forEach(values::put);
+    AlertJson.putValues(a.putObject("values"), alert.values());
     return a;
   }
 

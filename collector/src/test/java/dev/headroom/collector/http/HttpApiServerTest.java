@@ -82,6 +82,9 @@ class HttpApiServerTest {
     assertThat(alerts.get(0).get("kind").asText()).isEqualTo("danger");
     assertThat(alerts.get(0).get("severity").asText()).isEqualTo("critical");
     assertThat(alerts.get(0).get("suggestedAction").asText()).contains("micro-batch");
+    // Bytes as integers, as the webhook sends them, not 8.1604378624E10.
+    assertThat(alerts.get(0).get("values").get("usedBytes").isIntegralNumber()).isTrue();
+    assertThat(alerts.get(0).get("values").get("ratio").isFloatingPointNumber()).isTrue();
     assertThat(Json.MAPPER.readTree(text("/api/alerts?run=other"))).isEmpty();
   }
 
