@@ -17,6 +17,8 @@ import dev.headroom.nvml.Nvml;
 import dev.headroom.nvml.sim.SimulatedNvml;
 import dev.headroom.protocol.recording.RecordingLimits;
 import dev.headroom.protocol.recording.SegmentIdentity;
+import dev.headroom.protocol.wire.TlsContexts;
+import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -57,6 +59,15 @@ final class AgentCommand implements java.util.concurrent.Callable<Integer> {
   @Option(names = "--token-file", paramLabel = "FILE",
       description = "File whose first line is the collector token (never give the token on the command line).")
   Path tokenFile;
+
+  @Option(names = "--tls",
+      description = "Connect to the collector(s) over TLS (a collector started with --tls-cert), checking its host "
+          + "name against its certificate, which a CA the JDK trusts must have signed (else give --tls-ca).")
+  boolean tls;
+
+  @Option(names = "--tls-ca", paramLabel = "PEM",
+      description = "CA certificate(s) (PEM) to trust for the collector's certificate, e.g. a self-signed one itself; implies --tls.")
+  Path tlsCa;
 
   @Option(names = "--run-id", paramLabel = "ID",
       description = "Run id for reporter run-spec posts that carry none, and for --run-spec.")
@@ -112,6 +123,7 @@ final class AgentCommand implements java.util.concurrent.Callable<Integer> {
     SamplerSettings settings = samplerSettings();
     List<InetSocketAddress> collectorAddresses = collectorAddresses();
     String token = tokenFile == null ? "" : readToken();
+    Optional<SslContext> clientTls = clientTls();
     checkPort("--metrics-port", metricsPort);
     checkPort("--reporter-port", reporterPort);
     if (durationSeconds != null && !(durationSeconds > 0)) {
@@ -158,7 +170,7 @@ final class AgentCommand implements java.util.concurrent.Callable<Integer> {
         builder.sink(openRecording(host, bootId, clock));
       }
       if (!collectorAddresses.isEmpty()) {
-        builder.sink(startShipper(collectorAddresses, token, host, bootId, clock));
+        builder.sink(startShipper(collectorAddresses, token, clientTls, host, bootId, clock));
       }
       Agent agent = startAgent(builder);
       declared.ifPresent(agent::emit);
@@ -180,7 +192,8 @@ final class AgentCommand implements java.util.concurrent.Callable<Integer> {
     try {
       return new ReportParser(Clock.systemUTC()).declareRun(runId, json, 0);
     } catch (MalformedReportException e) {
-      throw new UserInputException("--run-spec " + runSpec + ": " + e.getMessage());
+      // The parser speaks of a post's body; here the body is this file.
+      throw new UserInputException("--run-spec " + runSpec + ": " + e.getMessage().replaceFirst("^body ", "the file "));
     }
   }
 
@@ -256,10 +269,24 @@ final class AgentCommand implements java.util.concurrent.Callable<Integer> {
     }
   }
 
-  private ObservationSink startShipper(List<InetSocketAddress> addresses, String token, String host, String bootId,
-      Clock clock) {
+  private Optional<SslContext> clientTls() {
+    if (!tls && tlsCa == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(TlsContexts.client(Optional.ofNullable(tlsCa)));
+    } catch (TlsContexts.TlsSetupException e) {
+      throw new UserInputException("--tls-ca: " + e.getMessage());
+    }
+  }
+
+  private ObservationSink startShipper(List<InetSocketAddress> addresses, String token, Optional<SslContext> clientTls,
+      String host, String bootId, Clock clock) {
     Path buffer = bufferDir != null ? bufferDir : recordingDir.resolveSibling("buffer");
     ShipperConfig config = ShipperConfig.of(addresses, host, bootId, host, version(), buffer).withToken(token);
+    if (clientTls.isPresent()) {
+      config = config.withTls(clientTls.get());
+    }
     try {
       return Shipper.start(config, clock, RandomGenerator.getDefault());
     } catch (IOException e) {

@@ -44,7 +44,7 @@ public final class NvmlSourceOptions {
   @Option(
       names = "--sim-host",
       paramLabel = "NAME",
-      description = "With --simulate: only this host of the scenario (default: every host).")
+      description = "With --simulate: only this host of the scenario (default: every host; the agent, which simulates one host, needs it when the scenario has several).")
   String simHost;
 
   @Option(

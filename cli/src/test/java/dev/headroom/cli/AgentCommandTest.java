@@ -2,10 +2,22 @@ package dev.headroom.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.headroom.collector.ingest.InMemoryDeliveryLedger;
+import dev.headroom.collector.ingest.IngestConfig;
+import dev.headroom.collector.ingest.IngestServer;
+import dev.headroom.protocol.wire.TlsContexts;
+import java.io.FileInputStream;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,6 +69,46 @@ class AgentCommandTest {
   }
 
   @Test
+  void shipsToACollectorServingTlsWhenGivenItsCertificateAsTheCa() throws Exception {
+    // A collector started with --tls-cert/--tls-key is only reachable by an agent that speaks TLS.
+    Path store = dir.resolve("collector.p12");
+    String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+    Process p = new ProcessBuilder(keytool, "-genkeypair", "-alias", "c", "-keyalg", "EC", "-groupname", "secp256r1",
+        "-dname", "CN=localhost", "-ext", "san=ip:127.0.0.1,dns:localhost", "-validity", "2",
+        "-keystore", store.toString(), "-storetype", "PKCS12", "-storepass", "changeit").redirectErrorStream(true).start();
+    String keytoolOut = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(keytoolOut).isZero();
+    KeyStore ks = KeyStore.getInstance("PKCS12");
+    try (InputStream in = new FileInputStream(store.toFile())) {
+      ks.load(in, "changeit".toCharArray());
+    }
+    Path cert = Files.writeString(dir.resolve("collector.crt"), pem("CERTIFICATE", ks.getCertificate("c").getEncoded()));
+    Path key = Files.writeString(dir.resolve("collector.key"),
+        pem("PRIVATE KEY", ks.getKey("c", "changeit".toCharArray()).getEncoded()));
+    List<Long> delivered = new CopyOnWriteArrayList<>();
+    Path scenario = Files.writeString(dir.resolve("s.yaml"), SCENARIO);
+
+    try (IngestServer collector = IngestServer.start(IngestConfig.loopback(0).withTls(TlsContexts.server(cert, key)),
+        (from, seq, observation) -> delivered.add(seq), new InMemoryDeliveryLedger(), 1)) {
+      String address = "127.0.0.1:" + collector.address().getPort();
+      int status = run("agent", "--simulate", scenario.toString(), "--collector", address, "--tls-ca", cert.toString(),
+          "--recording-dir", dir.resolve("recording").toString(), "--metrics-port", "-1", "--reporter-port", "-1",
+          "--duration", "1");
+      assertThat(status).as(err.toString()).isZero();
+      assertThat(delivered).as("frames the TLS collector stored").isNotEmpty();
+    }
+
+    assertThat(run("agent", "--tls-ca", dir.resolve("nope.pem").toString(), "--collector", "127.0.0.1:1")).isEqualTo(2);
+    assertThat(err.toString()).contains("--tls-ca: ").contains("nope.pem");
+  }
+
+  private static String pem(String type, byte[] der) {
+    return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+        .encodeToString(der) + "\n-----END " + type + "-----\n";
+  }
+
+  @Test
   void badInputIsOneLineAndStatus2() throws Exception {
     assertThat(run("agent", "--rate", "0", "--simulate", "x.yaml")).isEqualTo(2);
     assertThat(err.toString()).contains("sampling rate must be between 1 and 1000 Hz, got 0.0");
@@ -80,7 +132,7 @@ class AgentCommandTest {
     assertThat(run("agent", "--run-spec", notAnObject.toString())).isEqualTo(2);
     assertThat(err.toString()).contains("--run-spec needs --run-id");
     assertThat(run("agent", "--run-id", "r1", "--run-spec", notAnObject.toString())).isEqualTo(2);
-    assertThat(err.toString()).contains("spec.json: body must be a JSON object, got array");
+    assertThat(err.toString()).contains("spec.json: the file must be a JSON object, got array");
 
     assertThat(run("agent", "--simulate", dir.resolve("nope.yaml").toString())).isEqualTo(2);
     assertThat(err.toString()).contains("nope.yaml");
@@ -91,7 +143,8 @@ class AgentCommandTest {
   void helpExplainsEveryOption() {
     assertThat(run("agent", "--help")).isZero();
     for (String option : new String[] {"--collector", "--token-file", "--run-id", "--simulate", "--nvml-library",
-        "--rate", "--report-interval", "--metrics-port", "--reporter-port", "--recording-dir", "--duration"}) {
+        "--rate", "--report-interval", "--metrics-port", "--reporter-port", "--recording-dir", "--duration", "--tls",
+        "--tls-ca"}) {
       assertThat(out.toString()).contains(option);
     }
   }
