@@ -51,7 +51,18 @@ public final class Headroom implements Runnable {
   public static CommandLine newCommandLine() {
     CommandLine cl = new CommandLine(new Headroom());
     cl.setExecutionExceptionHandler(new CliErrors());
+    giveVersionTo(cl, new Version());
     return cl;
+  }
+
+  /** Every subcommand offers -V (mixinStandardHelpOptions); without a version of its own it printed nothing. */
+  private static void giveVersionTo(CommandLine parent, CommandLine.IVersionProvider version) {
+    for (CommandLine sub : parent.getSubcommands().values()) {
+      if (sub.getCommandSpec().versionProvider() == null && sub.getCommandSpec().version().length == 0) {
+        sub.getCommandSpec().versionProvider(version);
+      }
+      giveVersionTo(sub, version);
+    }
   }
 
   /** Reads the version Maven wrote into the jar at build time. */

@@ -59,6 +59,25 @@ class HelpTextTest {
   }
 
   @Test
+  void everyCommandThatOffersVersionPrintsIt() {
+    // mixinStandardHelpOptions gives every command -V/--version; without a version of its own it printed nothing.
+    CommandLine root = Headroom.newCommandLine();
+    for (CommandLine command : allCommands(root)) {
+      if (command.getCommandSpec().findOption("--version") == null) {
+        continue;
+      }
+      StringWriter out = new StringWriter();
+      command.printVersionHelp(new PrintWriter(out, true));
+      assertThat(out.toString()).as("--version of %s", command.getCommandName()).startsWith("headroom ");
+    }
+    StringWriter out = new StringWriter();
+    CommandLine cl = Headroom.newCommandLine();
+    cl.setOut(new PrintWriter(out, true));
+    assertThat(cl.execute("bench", "binding", "--version")).isZero();
+    assertThat(out.toString()).startsWith("headroom ");
+  }
+
+  @Test
   void everyOptionalBooleanSaysWhatLeavingItOutMeans() {
     // --expandable-segments[=BOOL] alone said nothing of its default among predict's switches.
     for (CommandLine command : allCommands(Headroom.newCommandLine())) {
