@@ -1,7 +1,10 @@
 package dev.headroom.nvml.sim;
 
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -116,7 +119,10 @@ public final class ScenarioLoader {
 
   private static ScenarioException mapped(String source, JsonMappingException e, String text, boolean json) {
     String problem;
+    JsonLocation where = e.getLocation();
     if (e instanceof UnrecognizedPropertyException u) {
+      // Jackson reports a record's unknown field once the whole object is read, at its end.
+      where = fieldNamed(text, json, e.getPath()).orElse(where);
       problem =
           "unknown field '"
               + u.getPropertyName()
@@ -133,6 +139,8 @@ public final class ScenarioLoader {
       // Jackson builds a record before it reports unknown fields, so a misspelt required field
       // first shows as "needs 'x'": name the misspelling, which is the real cause.
       problem = misspelt(v, text, json).orElse(rootMessage(v.getCause()));
+      // The record is built once its object is read, so Jackson's location is past its end.
+      where = valueAt(text, json, e.getPath()).orElse(where);
     } else {
       problem = firstLine(e.getOriginalMessage());
       Throwable cause = e.getCause();
@@ -140,7 +148,86 @@ public final class ScenarioLoader {
         problem = rootMessage(cause);
       }
     }
-    return new ScenarioException(source, line(e.getLocation()), column(e.getLocation()), path(e.getPath()), problem);
+    return new ScenarioException(source, line(where), column(where), path(e.getPath()), problem);
+  }
+
+  /**
+   * Where the field at {@code refs} (names and indices from the root, the field's name last) is
+   * written, found by streaming the text once. A memory part's one-key wrapper ({@code - leak:
+   * {...}}) is not in Jackson's path, so one extra name in the text's path is allowed.
+   */
+  private static Optional<JsonLocation> fieldNamed(String text, boolean json, List<JsonMappingException.Reference> refs) {
+    if (refs == null || refs.isEmpty() || refs.get(refs.size() - 1).getFieldName() == null) {
+      return Optional.empty();
+    }
+    List<Object> wanted = new ArrayList<>();
+    for (JsonMappingException.Reference r : refs) {
+      wanted.add(r.getFieldName() != null ? r.getFieldName() : (Object) r.getIndex());
+    }
+    try (JsonParser parser = (json ? JSON : YAML).getFactory().createParser(text)) {
+      for (JsonToken t = parser.nextToken(); t != null; t = parser.nextToken()) {
+        if (t == JsonToken.FIELD_NAME && wanted.get(wanted.size() - 1).equals(parser.currentName())
+            && samePath(pathOf(parser.getParsingContext()), wanted)) {
+          return Optional.of(parser.currentTokenLocation());
+        }
+      }
+    } catch (IOException unreadable) {
+      return Optional.empty(); // Jackson read it once already; keep its own location
+    }
+    return Optional.empty();
+  }
+
+  /** Where the value at {@code refs} (names and indices from the root) starts in the text. */
+  private static Optional<JsonLocation> valueAt(String text, boolean json, List<JsonMappingException.Reference> refs) {
+    if (refs == null || refs.isEmpty()) {
+      return Optional.empty();
+    }
+    List<Object> wanted = new ArrayList<>();
+    for (JsonMappingException.Reference r : refs) {
+      wanted.add(r.getFieldName() != null ? r.getFieldName() : (Object) r.getIndex());
+    }
+    try (JsonParser parser = (json ? JSON : YAML).getFactory().createParser(text)) {
+      for (JsonToken t = parser.nextToken(); t != null; t = parser.nextToken()) {
+        if (t == JsonToken.FIELD_NAME || t == JsonToken.END_OBJECT || t == JsonToken.END_ARRAY) {
+          continue;
+        }
+        // A container's token opens its own context; the value's place is its parent's.
+        JsonStreamContext at = t.isStructStart() ? parser.getParsingContext().getParent() : parser.getParsingContext();
+        if (pathOf(at).equals(wanted)) {
+          return Optional.of(parser.currentTokenLocation());
+        }
+      }
+    } catch (IOException unreadable) {
+      return Optional.empty();
+    }
+    return Optional.empty();
+  }
+
+  private static List<Object> pathOf(JsonStreamContext context) {
+    List<Object> path = new ArrayList<>();
+    for (JsonStreamContext c = context; c != null && !c.inRoot(); c = c.getParent()) {
+      path.add(0, c.inArray() ? (Object) c.getCurrentIndex() : c.getCurrentName());
+    }
+    return path;
+  }
+
+  private static boolean samePath(List<Object> inText, List<Object> wanted) {
+    if (inText.equals(wanted)) {
+      return true;
+    }
+    if (inText.size() != wanted.size() + 1) {
+      return false;
+    }
+    for (int skip = 0; skip < inText.size(); skip++) {
+      if (inText.get(skip) instanceof String) {
+        List<Object> without = new ArrayList<>(inText);
+        without.remove(skip);
+        if (without.equals(wanted)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private static Optional<String> misspelt(ValueInstantiationException e, String text, boolean json) {

@@ -77,6 +77,66 @@ class ScenarioLoaderTest {
   }
 
   @Test
+  void aMisspeltFieldIsLocatedAtItsOwnLineNotAtTheEndOfItsBlock() {
+    // Jackson reports a record's unknown field once the whole object is read, i.e. at its end;
+    // the user needs the line where the misspelt name is.
+    ScenarioException yaml =
+        failure(
+            """
+            devices:
+              - type: H100_80GB_SXM
+                processes:
+                  - pid: 5
+                    nmae: trainer
+                    memory:
+                      - constant: {bytes: 1GiB}
+                      - sawtooth:
+                          period: 2s
+                          amplitude: 1GiB
+                count: 1
+            """);
+    assertThat(yaml.getMessage())
+        .startsWith("bad.yaml:5:9: field 'devices[0].processes[0].nmae': unknown field 'nmae'");
+    ScenarioException part =
+        failure(
+            """
+            devices:
+              - type: H100_80GB_SXM
+                processes:
+                  - pid: 5
+                    memory:
+                      - sawtooth:
+                          period: 2s
+                          amplitude: 1GiB
+                          riseFracton: 0.5
+                          start: 0s
+            """);
+    assertThat(part.line()).hasValue(9);
+    ScenarioException json = catchThrowableOfType(ScenarioException.class, () -> ScenarioLoader.parse(
+        "{\"devices\": [\n  {\"type\": \"L4_24GB\",\n   \"procesess\": [],\n   \"count\": 1}\n]}\n", "bad.json", true));
+    assertThat(json.getMessage()).startsWith("bad.json:3:4: field 'devices[0].procesess'");
+  }
+
+  @Test
+  void aBadValueOfAPartIsLocatedAtThePartNotAfterIt() {
+    ScenarioException e =
+        failure(
+            """
+            devices:
+              - type: L4_24GB
+                processes:
+                  - pid: 5
+                    memory:
+                      - sawtooth:
+                          period: 0s
+                          amplitude: 1GiB
+                    noise: 5MiB
+            """);
+    assertThat(e.line()).hasValue(6);
+    assertThat(e.problem()).isEqualTo("sawtooth 'period' must be more than 0");
+  }
+
+  @Test
   void misspeltRequiredFieldIsNamedAsTheCauseOfTheMissingOne() {
     ScenarioException e =
         failure(
