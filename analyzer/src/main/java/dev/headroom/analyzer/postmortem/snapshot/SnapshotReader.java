@@ -48,8 +48,7 @@ public final class SnapshotReader {
       // The library signals damaged input with PickleException but also with whatever its parsing
       // hits (NumberFormatException, ClassCastException, an empty stack): all mean "not a pickle".
       throw new SnapshotFormatException(
-          source + ": not a valid pickle at byte offset " + positioned.position() + ": "
-              + (e instanceof PickleException ? "" : e.getClass().getSimpleName() + ": ") + e.getMessage(), e);
+          source + ": not a valid pickle at byte offset " + positioned.position() + ": " + damage(e), e);
     } catch (IOException e) {
       // The library reports a short read as a plain IOException with one of these texts.
       String m = String.valueOf(e.getMessage());
@@ -63,6 +62,20 @@ public final class SnapshotReader {
     } catch (StackOverflowError e) {
       throw new SnapshotFormatException(source + ": the snapshot's structure refers to itself");
     }
+  }
+
+  /** What the parser hit, in the file's terms rather than the exception's. */
+  private static String damage(RuntimeException e) {
+    if (e instanceof PickleException) {
+      return e.getMessage();
+    }
+    if (e instanceof NumberFormatException) {
+      return "a number that does not parse (" + e.getMessage() + ")";
+    }
+    if (e instanceof ClassCastException) {
+      return "a value of the wrong type where the format needs another";
+    }
+    return "damaged data (" + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")";
   }
 
   private static SnapshotFormatException truncated(String source, PositionStream p, Exception e) {

@@ -154,6 +154,17 @@ class SnapshotReaderTest {
   }
 
   @Test
+  void aNumberThatDoesNotParseIsNamedInTheFilesTerms() {
+    // PROTO 2, INT with a text argument that is not a number, STOP.
+    byte[] bad = "\u0080\u0002Inot-a-number\n.".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    assertThatThrownBy(() -> SnapshotReader.read(new ByteArrayInputStream(bad), bad.length, "n.pickle"))
+        .isInstanceOf(SnapshotFormatException.class)
+        .hasMessageStartingWith("n.pickle: not a valid pickle at byte offset ")
+        .hasMessageContaining("a number that does not parse")
+        .hasMessageNotContaining("NumberFormatException");
+  }
+
+  @Test
   void aForgedLengthPrefixIsRefusedBeforeAllocating() {
     // PROTO 4, BINUNICODE8 claiming 2^40 bytes, then nothing.
     byte[] forged = {(byte) 0x80, 4, (byte) 0x8d, 0, 0, 0, 0, 0, 1, 0, 0};
