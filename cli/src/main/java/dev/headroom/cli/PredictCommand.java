@@ -100,12 +100,14 @@ final class PredictCommand implements Runnable {
       description = "Explicit architecture: the output head shares the input embedding (default: false).")
   Boolean tied;
 
-  @Option(names = "--mlp", paramLabel = "KIND", description = "Explicit architecture: swiglu | geglu | gelu (default: swiglu).")
+  @Option(names = "--mlp", paramLabel = "KIND", description = "Explicit architecture: swiglu | geglu | gelu (default: the --family's: gelu for "
+      + "falcon, gpt-neox, phi, gpt2, bloom, bert; geglu for the Gemmas and t5; else swiglu).")
   String mlp;
 
   @Option(names = "--family", paramLabel = "F", description = "Explicit architecture: the block layout, as HF "
       + "writes it for that model type: llama | qwen2 | qwen3 | phi3 | gemma2 | gemma3 | olmo2 | falcon | "
-      + "gpt-neox | phi | gpt2 | bloom | bert | t5 (default: llama).")
+      + "gpt-neox | phi | gpt2 | bloom | bert | t5, or HF's own model_type for one (mistral, gemma, gemma3_text, "
+      + "olmo3, ...) (default: llama).")
   String family;
 
   @Option(names = "--method", paramLabel = "M", description = "full | lora | qlora (default: full).")
@@ -238,6 +240,9 @@ final class PredictCommand implements Runnable {
   boolean listGpus;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec commandSpec;
+
+  /** The spec's {@code model} as given (a name, a path, an inline object), after the flags. */
+  private JsonNode modelGiven;
 
   @Override
   public void run() {
@@ -381,6 +386,7 @@ final class PredictCommand implements Runnable {
       node.put("quant_keeps_input", quantKeepsInput);
     }
     putIf(node, "framework", framework);
+    modelGiven = node.get("model");
     try {
       return RunSpec.parse(node, where, ModelPresets.bundled());
     } catch (SpecException e) {
@@ -424,15 +430,26 @@ final class PredictCommand implements Runnable {
   /**
    * A checkpoint saved quantised (its config.json has a {@code quantization_config}) loads its
    * weights quantised whatever the setup says; a prediction with other weights would be silently
-   * wrong, so say so.
+   * wrong, so say so: for --model, a spec's model path, or a config.json inlined in the spec.
    */
   private java.util.Optional<String> checkpointQuantizationNote(RunSpec spec) {
-    java.util.Optional<Path> file = model == null ? java.util.Optional.empty() : ModelPresets.configFile(model);
-    if (file.isEmpty() || !Files.isRegularFile(file.get())) {
+    JsonNode config;
+    String source;
+    if (modelGiven != null && modelGiven.isTextual()) {
+      java.util.Optional<Path> file = ModelPresets.configFile(modelGiven.asText());
+      if (file.isEmpty() || !Files.isRegularFile(file.get())) {
+        return java.util.Optional.empty();
+      }
+      config = readJson(file.get());
+      source = file.get().toString();
+    } else if (modelGiven != null && modelGiven.isObject()) {
+      config = modelGiven;
+      source = "the model config inlined in " + (specFile == null ? "the command line" : specFile.toString());
+    } else {
       return java.util.Optional.empty();
     }
     TrainingSetup.Quant quant = spec.setup().quant();
-    return ModelConfigs.declaredQuantization(readJson(file.get())).flatMap(declared -> {
+    return ModelConfigs.declaredQuantization(config).flatMap(declared -> {
       boolean fourBit = declared.equals("bitsandbytes 4-bit");
       boolean eightBit = declared.equals("bitsandbytes 8-bit");
       boolean matches = fourBit ? quant == TrainingSetup.Quant.NF4 || quant == TrainingSetup.Quant.NF4_DQ
@@ -443,7 +460,7 @@ final class PredictCommand implements Runnable {
       String advice = fourBit ? "say --method qlora (or --quant nf4)"
           : eightBit ? "say --quant int8"
           : "headroom models bitsandbytes quantisation only";
-      return java.util.Optional.of(file.get() + " declares " + declared + " weights (quantization_config), "
+      return java.util.Optional.of(source + " declares " + declared + " weights (quantization_config), "
           + "which load quantised whatever the setup says; predicted with quant " + quant.label() + ": " + advice);
     });
   }

@@ -88,6 +88,48 @@ class PredictCommandTest {
   }
 
   @Test
+  void aQuantisedCheckpointNamedInASpecOrInlinedThereIsNotedToo() throws Exception {
+    String config = Files.readString(Path.of("..", "samples", "models", "qwen3-8b.json")).trim();
+    String quantised = config.substring(0, config.length() - 1)
+        + ", \"quantization_config\": {\"quant_method\": \"bitsandbytes\", \"_load_in_4bit\": true}}";
+    Path file = dir.resolve("qwen3-8b-bnb-4bit.json");
+    Files.writeString(file, quantised);
+    Path byPath = dir.resolve("by-path.json");
+    Files.writeString(byPath, "{\"model\": " + JSON.writeValueAsString(file.toString()) + ", \"method\": \"lora\"}");
+    Result r = run("predict", "--spec", byPath.toString(), "--json", "--metric", "allocated");
+    assertThat(r.status()).isZero();
+    assertThat(r.err()).contains(file + " declares bitsandbytes 4-bit weights").contains("--method qlora");
+    Path inline = dir.resolve("inline.json");
+    Files.writeString(inline, "{\"model\": " + quantised + ", \"method\": \"lora\"}");
+    assertThat(run("predict", "--spec", inline.toString(), "--json").err())
+        .contains("the model config inlined in " + inline + " declares bitsandbytes 4-bit weights");
+    assertThat(run("predict", "--spec", inline.toString(), "--method", "qlora", "--json").err()).isEmpty();
+  }
+
+  @Test
+  void hubSizedNumbersInAConfigAreBadInputNotAnInternalError() throws Exception {
+    Path file = dir.resolve("config.json");
+    Files.writeString(file, "{\"model_type\": \"gemma2\", \"hidden_size\": 2304, \"num_hidden_layers\": 26,"
+        + " \"num_attention_heads\": 8, \"intermediate_size\": 9216, \"vocab_size\": \"256000000000000000000\"}");
+    assertBad(run("predict", "--model", file.toString()), "'vocab_size' is too large");
+    assertBad(run("predict", "--layers", "32", "--hidden", "4096", "--heads", "32", "--intermediate", "11008",
+        "--vocab", "4000000000000000"), "parameters", "check them");
+  }
+
+  @Test
+  void familyAcceptsTheHfModelTypeAndBringsItsFeedForward() throws Exception {
+    // Gemma-2B by its HF model_type: GeGLU without --mlp, so the gate is there and the count is HF's.
+    String[] gemma = {"predict", "--layers", "18", "--hidden", "2048", "--heads", "8", "--kv-heads", "1",
+        "--head-dim", "256", "--intermediate", "16384", "--vocab", "256000", "--tied", "--family", "gemma",
+        "--json", "--metric", "allocated"};
+    assertThat(run(gemma).json().get(0).get("params").asLong()).isEqualTo(2_506_172_416L);
+    // Falcon without --mlp has no gate matrix: 32 × 4544 × 18176 fewer than a SwiGLU block would have.
+    String[] falcon = {"predict", "--layers", "32", "--hidden", "4544", "--heads", "71", "--kv-heads", "1",
+        "--intermediate", "18176", "--vocab", "65024", "--tied", "--family", "falcon", "--json", "--metric", "allocated"};
+    assertThat(run(falcon).json().get(0).get("params").asLong()).isEqualTo(6_921_720_704L);
+  }
+
+  @Test
   void anExplicitArchitectureCanNameItsBlockLayout() throws Exception {
     String[] qwen3 = {"predict", "--layers", "36", "--hidden", "4096", "--heads", "32", "--kv-heads", "8",
         "--head-dim", "128", "--intermediate", "12288", "--vocab", "151936", "--family", "qwen3", "--json"};

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -36,11 +37,30 @@ public final class ModelConfigs {
     }
     String name = file.getFileName().toString();
     if (name.equals("config.json") && file.getParent() != null && file.getParent().getFileName() != null) {
-      name = file.getParent().getFileName().toString();
+      name = hubCacheName(file.toAbsolutePath().getParent())
+          .orElse(file.getParent().getFileName().toString());
     } else if (name.endsWith(".json")) {
       name = name.substring(0, name.length() - 5);
     }
     return fromJson(readTree(text, file.toString()), name, file.toString());
+  }
+
+  /**
+   * The Hub id of a snapshot folder in the Hugging Face cache ({@code
+   * models--google--gemma-2-9b/snapshots/<commit>} is {@code google/gemma-2-9b}), whose own name
+   * is a commit hash that would say nothing where the model is named.
+   */
+  private static Optional<String> hubCacheName(Path snapshot) {
+    Path snapshots = snapshot.getParent();
+    Path repo = snapshots == null ? null : snapshots.getParent();
+    if (repo == null || repo.getFileName() == null || !snapshots.getFileName().toString().equals("snapshots")) {
+      return Optional.empty();
+    }
+    String folder = repo.getFileName().toString();
+    if (!folder.startsWith("models--") || folder.length() <= "models--".length()) {
+      return Optional.empty();
+    }
+    return Optional.of(folder.substring("models--".length()).replace("--", "/"));
   }
 
   /**
@@ -54,10 +74,11 @@ public final class ModelConfigs {
     if (!q.isObject()) {
       return Optional.empty();
     }
-    if (q.path("load_in_4bit").asBoolean(false)) {
+    // Recent transformers also write (or only write) the private _load_in_4bit/_load_in_8bit.
+    if (q.path("load_in_4bit").asBoolean(false) || q.path("_load_in_4bit").asBoolean(false)) {
       return Optional.of("bitsandbytes 4-bit");
     }
-    if (q.path("load_in_8bit").asBoolean(false)) {
+    if (q.path("load_in_8bit").asBoolean(false) || q.path("_load_in_8bit").asBoolean(false)) {
       return Optional.of("bitsandbytes 8-bit");
     }
     String method = q.path("quant_method").asText("");
@@ -97,9 +118,8 @@ public final class ModelConfigs {
   public static Architecture fromExplicit(JsonNode node, String name, String where) {
     Fields f = new Fields(node, where);
     String display = f.text("name", name);
-    Family family = node.has("family")
-        ? Labeled.parse(Family.values(), f.text("family", "llama"), "family", where)
-        : Family.LLAMA;
+    String spelled = f.text("family", "llama");
+    Family family = explicitFamily(spelled, where);
     int layers = f.intRequired("layers");
     long hidden = f.longRequired("hidden");
     int heads = f.intRequired("heads");
@@ -108,14 +128,69 @@ public final class ModelConfigs {
     long intermediate = f.longRequired("intermediate");
     long vocab = f.longRequired("vocab");
     boolean tied = f.bool("tied_embeddings", false);
-    MlpKind mlp = node.has("mlp")
+    MlpKind mlp = f.has("mlp")
         ? Labeled.parse(MlpKind.values(), f.text("mlp", "swiglu"), "mlp", where)
-        : MlpKind.SWIGLU;
+        : defaultMlp(family, spelled);
     long params = f.longOr("params", 0);
     f.rejectUnknown("name", "family", "layers", "hidden", "heads", "kv_heads", "head_dim",
         "intermediate", "vocab", "tied_embeddings", "mlp", "params");
-    return new Architecture(display, family, layers, hidden, heads, kvHeads, headDim, intermediate,
-        vocab, tied, mlp, 0, 0, params);
+    return plausible(new Architecture(display, family, layers, hidden, heads, kvHeads, headDim,
+        intermediate, vocab, tied, mlp, 0, 0, params), where);
+  }
+
+  /**
+   * An explicit {@code family}: a family label, or the {@code model_type} HF writes for a model of
+   * that layout ({@code mistral}, {@code gemma}, {@code gemma3_text}, {@code olmo3}, ...).
+   */
+  private static Family explicitFamily(String spelled, String where) {
+    String type = spelled.trim().toLowerCase(Locale.ROOT).replace('-', '_');
+    Family aliased = switch (type) {
+      case "mistral", "gemma", "stablelm", "granite", "smollm3" -> Family.LLAMA;
+      case "qwen2_vl", "qwen2_5_vl" -> Family.QWEN2;
+      case "gemma3_text" -> Family.GEMMA3;
+      case "olmo3" -> Family.OLMO2;
+      case "refinedweb", "refinedwebmodel" -> Family.FALCON;
+      case "roberta" -> Family.BERT;
+      case "mt5" -> Family.T5;
+      default -> null;
+    };
+    return aliased != null ? aliased : Labeled.parse(Family.values(), spelled, "family", where);
+  }
+
+  /**
+   * The feed-forward a family has when {@code mlp} is not given: a gate matrix that a GPT-2 or
+   * Falcon block does not have would be counted otherwise.
+   */
+  private static MlpKind defaultMlp(Family family, String spelled) {
+    if (spelled.trim().toLowerCase(Locale.ROOT).startsWith("gemma")) {
+      return MlpKind.GEGLU;
+    }
+    return switch (family) {
+      case FALCON, GPT_NEOX, PHI, GPT2, BLOOM, BERT -> MlpKind.GELU;
+      case T5 -> MlpKind.GEGLU; // v1.1's gated-gelu, as the family is described
+      default -> MlpKind.SWIGLU;
+    };
+  }
+
+  /** Roughly the largest parameter count any config describes, times a hundred. */
+  private static final double MAX_PLAUSIBLE_PARAMS = 1e14;
+
+  /**
+   * Refuses sizes whose parameter count is beyond any model (a typo, a value pasted twice):
+   * the byte counts computed from them would overflow a long and print as nonsense.
+   */
+  private static Architecture plausible(Architecture a, String where) {
+    double h = a.hidden();
+    double perLayer = h * ((double) a.heads() * a.headDim() + 2.0 * a.kvHeads() * a.headDim())
+        + (double) a.heads() * a.headDim() * h + 3.0 * h * a.intermediate();
+    double params = a.layers() * perLayer + 2.0 * a.vocab() * h + (double) a.learnedPositions() * h
+        + a.extraParams() + a.declaredParams();
+    if (params > MAX_PLAUSIBLE_PARAMS) {
+      throw new SpecException(String.format(Locale.ROOT, "%s: these sizes give about %.2g parameters "
+          + "(layers %d, hidden %d, intermediate %d, vocab %d, head_dim %d): check them",
+          where, params, a.layers(), a.hidden(), a.intermediate(), a.vocab(), a.headDim()));
+    }
+    return a;
   }
 
   private static long headDim(Fields f, String key, long hidden, int heads, String where) {
@@ -135,19 +210,25 @@ public final class ModelConfigs {
     if (text != null && text.isObject() && !node.has("hidden_size")) {
       return multimodal(node, (ObjectNode) text, name, where);
     }
-    if (node.path("model_type").asText().equals("gemma3_text") && node.isObject()) {
+    if (node.path("model_type").asText().toLowerCase(Locale.ROOT).equals("gemma3_text") && node.isObject()) {
       // Released Gemma-3 configs leave out what equals the config class's defaults.
       node = withDefaults(((ObjectNode) node).deepCopy(), GEMMA3_TEXT_DEFAULTS);
     }
     Fields f = new Fields(node, where);
     String type = f.text("model_type", "").toLowerCase(Locale.ROOT);
-    for (String moe : new String[] {"num_local_experts", "num_experts", "n_routed_experts"}) {
+    for (String moe : new String[] {"num_local_experts", "num_experts", "n_routed_experts",
+        "moe_num_experts"}) {
       if (f.has(moe)) {
         throw new SpecException(where + ": '" + moe + "' makes this a mixture-of-experts model ("
             + type + "), which the predictor does not model; give a dense model");
       }
     }
-    return switch (type) {
+    JsonNode vision = node.get("vision_config");
+    if (vision != null && vision.isObject()) {
+      // Qwen2-VL and Qwen2.5-VL keep the language model's sizes at the top level.
+      name = noted(name, VISION_NOT_COUNTED);
+    }
+    return plausible(switch (type) {
       case "falcon", "refinedweb", "refinedwebmodel" -> falcon(f, name, where);
       case "gpt_neox" -> neox(f, name, where);
       case "phi" -> phi(f, name, where);
@@ -156,6 +237,30 @@ public final class ModelConfigs {
       case "bert", "roberta" -> bert(f, name, where);
       case "t5", "mt5" -> t5(f, name, where);
       default -> llamaLike(f, type, name, where);
+    }, where);
+  }
+
+  private static final String VISION_NOT_COUNTED = "language model only: its vision tower is not counted";
+
+  /** Adds a note to a model's name, inside the parentheses of a note already there. */
+  private static String noted(String name, String note) {
+    if (name.endsWith(VISION_NOT_COUNTED + ")")) {
+      return name.substring(0, name.length() - 1) + "; " + note + ")";
+    }
+    return name + " (" + note + ")";
+  }
+
+  /**
+   * The {@code model_type} a multimodal config class gives its {@code text_config} when the file
+   * leaves it out (LlavaConfig: llama, Mistral3Config: mistral); other outer types lend their own.
+   */
+  private static String textModelType(String outer) {
+    return switch (outer) {
+      case "gemma3" -> "gemma3_text";
+      case "llava", "llava_next", "vipllava" -> "llama";
+      case "llava_onevision" -> "qwen2";
+      case "mistral3" -> "mistral";
+      default -> outer;
     };
   }
 
@@ -164,6 +269,17 @@ public final class ModelConfigs {
       "vocab_size", 262_208, "hidden_size", 2304, "intermediate_size", 9216, "num_hidden_layers", 26,
       "num_attention_heads", 8, "num_key_value_heads", 4, "head_dim", 256,
       "hidden_activation", "gelu_pytorch_tanh", "tie_word_embeddings", true);
+
+  /**
+   * transformers' {@code LlamaConfig} and {@code MistralConfig} defaults, which LLaVA-1.5 and
+   * LLaVA-NeXT text_configs rely on (Vicuna-7B and Mistral-7B have exactly these sizes).
+   */
+  private static final Map<String, Object> LLAMA_TEXT_DEFAULTS = Map.of(
+      "vocab_size", 32_000, "hidden_size", 4096, "intermediate_size", 11_008, "num_hidden_layers", 32,
+      "num_attention_heads", 32);
+  private static final Map<String, Object> MISTRAL_TEXT_DEFAULTS = Map.of(
+      "vocab_size", 32_000, "hidden_size", 4096, "intermediate_size", 14_336, "num_hidden_layers", 32,
+      "num_attention_heads", 32, "num_key_value_heads", 8);
 
   /** transformers' {@code SiglipVisionConfig} defaults. */
   private static final Map<String, Object> SIGLIP_VISION_DEFAULTS = Map.of(
@@ -191,7 +307,13 @@ public final class ModelConfigs {
     String type = outer.text("model_type", "").toLowerCase(Locale.ROOT);
     ObjectNode lm = text.deepCopy();
     if (!lm.has("model_type") && !type.isEmpty()) {
-      lm.put("model_type", type.equals("gemma3") ? "gemma3_text" : type);
+      lm.put("model_type", textModelType(type));
+    }
+    String textType = lm.path("model_type").asText("").toLowerCase(Locale.ROOT);
+    if (textType.equals("llama")) {
+      withDefaults(lm, LLAMA_TEXT_DEFAULTS);
+    } else if (textType.equals("mistral")) {
+      withDefaults(lm, MISTRAL_TEXT_DEFAULTS);
     }
     JsonNode vision = node.get("vision_config");
     boolean gemma3Tower = type.equals("gemma3") && vision != null && vision.isObject();
@@ -199,7 +321,7 @@ public final class ModelConfigs {
     if (gemma3Tower) {
       vision = withDefaults(((ObjectNode) vision).deepCopy(), SIGLIP_VISION_DEFAULTS);
     }
-    String shown = gemma3Tower ? name : name + " (language model only: its vision tower is not counted)";
+    String shown = gemma3Tower ? name : noted(name, VISION_NOT_COUNTED);
     Architecture a = fromHfConfig(lm, shown, where + " text_config");
     if (!gemma3Tower) {
       return a;
@@ -219,14 +341,20 @@ public final class ModelConfigs {
         + (image / patch) * (image / patch) * vh
         + 2 * vh;
     long projector = vh * a.hidden() + vh;
-    return new Architecture(a.name(), a.family(), a.layers(), a.hidden(), a.heads(), a.kvHeads(),
+    double towerApprox = (double) v.intRequired("num_hidden_layers") * (4.0 * vh * vh + 2.0 * vh * vi)
+        + (double) channels * patch * patch * vh + Math.pow((double) image / patch, 2) * vh;
+    if (towerApprox > MAX_PLAUSIBLE_PARAMS) {
+      throw new SpecException(String.format(Locale.ROOT, "%s vision_config: these sizes give about %.2g "
+          + "parameters: check them", where, towerApprox));
+    }
+    return plausible(new Architecture(a.name(), a.family(), a.layers(), a.hidden(), a.heads(), a.kvHeads(),
         a.headDim(), a.intermediate(), a.vocab(), a.tiedEmbeddings(), a.mlp(), a.learnedPositions(),
-        a.extraParams() + tower + projector, a.declaredParams());
+        a.extraParams() + tower + projector, a.declaredParams()), where);
   }
 
   private static Architecture llamaLike(Fields f, String type, String name, String where) {
     Family family = switch (type) {
-      case "qwen2" -> Family.QWEN2;
+      case "qwen2", "qwen2_vl", "qwen2_5_vl", "qwen2_vl_text", "qwen2_5_vl_text" -> Family.QWEN2;
       case "qwen3" -> Family.QWEN3;
       case "phi3" -> Family.PHI3;
       case "gemma2" -> Family.GEMMA2;
@@ -238,20 +366,27 @@ public final class ModelConfigs {
       // granite (Llama plus scalar multipliers) and smollm3 (Llama with RoPE off in some layers)
       // keep the Llama block, so they count as it does.
       case "llama", "mistral", "qwen2", "gemma", "gemma2", "gemma3", "gemma3_text", "phi3", "qwen3",
-          "olmo2", "olmo3", "stablelm", "granite", "smollm3" -> true;
+          "olmo2", "olmo3", "stablelm", "granite", "smollm3", "qwen2_vl", "qwen2_5_vl",
+          "qwen2_vl_text", "qwen2_5_vl_text" -> true;
       default -> false;
     };
     f.unknownType = known ? null : type;
     if (!known) {
       // Counted with the Llama layout when the Llama field names are there; say so where the
       // model is named, since a different block layout changes both counts.
-      name = name + (type.isEmpty() ? " (no model_type" : " (model_type '" + type + "' unknown")
-          + ": counted as a Llama-style decoder)";
+      name = noted(name, (type.isEmpty() ? "no model_type" : "model_type '" + type + "' unknown")
+          + ": counted as a Llama-style decoder");
     }
     long hidden = f.longRequired("hidden_size");
     int heads = f.intRequired("num_attention_heads");
     int kvHeads = f.intOr("num_key_value_heads", heads);
-    long headDim = headDim(f, "head_dim", hidden, heads, where);
+    // Qwen3Config and GemmaConfig/Gemma2Config default head_dim to 128 and 256, not hidden / heads.
+    long classHeadDim = switch (type) {
+      case "qwen3" -> 128;
+      case "gemma", "gemma2" -> 256;
+      default -> 0;
+    };
+    long headDim = classHeadDim > 0 && !f.has("head_dim") ? classHeadDim : headDim(f, "head_dim", hidden, heads, where);
     // Gemma's config classes default to the tanh-approximated GeLU; the others to SiLU.
     String defaultAct = type.startsWith("gemma") ? "gelu_pytorch_tanh" : "silu";
     String act = f.text("hidden_act", f.text("hidden_activation", defaultAct)).toLowerCase(Locale.ROOT);
@@ -392,14 +527,20 @@ public final class ModelConfigs {
     long longRequired(String key) {
       JsonNode v = node.get(key);
       if (v == null || v.isNull()) {
-        String context = unknownType == null ? "" : " (unknown model_type '" + unknownType
-            + "', so the Llama field names were tried)";
+        String context = unknownType == null ? ""
+            : unknownType.isEmpty() ? " (no model_type, so the Llama field names were tried)"
+            : " (unknown model_type '" + unknownType + "', so the Llama field names were tried)";
         throw new SpecException(where + ": required field '" + key + "' is missing" + context);
       }
       if (!v.canConvertToExactIntegral() && !(v.isTextual() && v.asText().matches("-?\\d+"))) {
         throw new SpecException(where + ": field '" + key + "' must be an integer, got " + v);
       }
-      long value = v.isTextual() ? Long.parseLong(v.asText()) : v.asLong();
+      // Exact first: a long would wrap a 20-digit value round to a negative or a small one.
+      BigInteger exact = v.isTextual() ? new BigInteger(v.asText()) : v.bigIntegerValue();
+      if (exact.bitLength() > 63) {
+        throw new SpecException(where + ": field '" + key + "' is too large: " + v);
+      }
+      long value = exact.longValue();
       if (value <= 0) {
         throw new SpecException(where + ": field '" + key + "' must be > 0, got " + value);
       }
