@@ -160,14 +160,37 @@ public final class ScenarioLoader {
     if (refs == null || refs.isEmpty() || refs.get(refs.size() - 1).getFieldName() == null) {
       return Optional.empty();
     }
-    List<Object> wanted = new ArrayList<>();
-    for (JsonMappingException.Reference r : refs) {
-      wanted.add(r.getFieldName() != null ? r.getFieldName() : (Object) r.getIndex());
+    List<Object> wanted = pathOf(refs);
+    return firstToken(text, json, (t, parser) -> t == JsonToken.FIELD_NAME
+        && wanted.get(wanted.size() - 1).equals(parser.currentName())
+        && samePath(pathOf(parser.getParsingContext()), wanted));
+  }
+
+  /** Where the value at {@code refs} (names and indices from the root) starts in the text. */
+  private static Optional<JsonLocation> valueAt(String text, boolean json, List<JsonMappingException.Reference> refs) {
+    if (refs == null || refs.isEmpty()) {
+      return Optional.empty();
     }
+    List<Object> wanted = pathOf(refs);
+    return firstToken(text, json, (t, parser) -> {
+      if (t == JsonToken.FIELD_NAME || t == JsonToken.END_OBJECT || t == JsonToken.END_ARRAY) {
+        return false;
+      }
+      // A container's token opens its own context; the value's place is its parent's.
+      JsonStreamContext at = t.isStructStart() ? parser.getParsingContext().getParent() : parser.getParsingContext();
+      return pathOf(at).equals(wanted);
+    });
+  }
+
+  private interface TokenTest {
+    boolean matches(JsonToken token, JsonParser parser) throws IOException;
+  }
+
+  /** The location of the first token that passes {@code test}, streaming the text once. */
+  private static Optional<JsonLocation> firstToken(String text, boolean json, TokenTest test) {
     try (JsonParser parser = (json ? JSON : YAML).getFactory().createParser(text)) {
       for (JsonToken t = parser.nextToken(); t != null; t = parser.nextToken()) {
-        if (t == JsonToken.FIELD_NAME && wanted.get(wanted.size() - 1).equals(parser.currentName())
-            && samePath(pathOf(parser.getParsingContext()), wanted)) {
+        if (test.matches(t, parser)) {
           return Optional.of(parser.currentTokenLocation());
         }
       }
@@ -177,30 +200,12 @@ public final class ScenarioLoader {
     return Optional.empty();
   }
 
-  /** Where the value at {@code refs} (names and indices from the root) starts in the text. */
-  private static Optional<JsonLocation> valueAt(String text, boolean json, List<JsonMappingException.Reference> refs) {
-    if (refs == null || refs.isEmpty()) {
-      return Optional.empty();
-    }
-    List<Object> wanted = new ArrayList<>();
+  private static List<Object> pathOf(List<JsonMappingException.Reference> refs) {
+    List<Object> path = new ArrayList<>();
     for (JsonMappingException.Reference r : refs) {
-      wanted.add(r.getFieldName() != null ? r.getFieldName() : (Object) r.getIndex());
+      path.add(r.getFieldName() != null ? r.getFieldName() : (Object) r.getIndex());
     }
-    try (JsonParser parser = (json ? JSON : YAML).getFactory().createParser(text)) {
-      for (JsonToken t = parser.nextToken(); t != null; t = parser.nextToken()) {
-        if (t == JsonToken.FIELD_NAME || t == JsonToken.END_OBJECT || t == JsonToken.END_ARRAY) {
-          continue;
-        }
-        // A container's token opens its own context; the value's place is its parent's.
-        JsonStreamContext at = t.isStructStart() ? parser.getParsingContext().getParent() : parser.getParsingContext();
-        if (pathOf(at).equals(wanted)) {
-          return Optional.of(parser.currentTokenLocation());
-        }
-      }
-    } catch (IOException unreadable) {
-      return Optional.empty();
-    }
-    return Optional.empty();
+    return path;
   }
 
   private static List<Object> pathOf(JsonStreamContext context) {
