@@ -80,8 +80,10 @@ class DemoCommandTest {
         .containsPattern("ALERT leak \\(\\w+\\) (llama3-70b-qlora-fsdp|llama3-8b-lora-varlen) on node-\\w+ \\S+ "
             + "\\[\\d+ MiB/min, time to OOM \\d+h \\d+m]")
         .contains("report: " + report.toAbsolutePath());
-    // The danger came before the crash, as the story goes.
-    assertThat(printed.indexOf("ALERT danger (critical) mistral")).isLessThan(printed.indexOf("CRASH mistral"));
+    // The danger came before the crash, as the story goes: in simulated time, which each line
+    // carries. (A loaded machine may print an alert a poll later than a crash raised after it.)
+    assertThat(simulatedSecondsOf(printed, "ALERT danger (critical) mistral"))
+        .isLessThan(simulatedSecondsOf(printed, "CRASH mistral"));
     // The last table: the healthy QLoRA ends near its prediction, the Mistral GPU as crashed.
     assertThat(lastTableLine(printed, "llama3-8b-qlora-4090")).contains("node-ws").endsWith(" ok");
     assertThat(lastTableLine(printed, "mistral-7b-full-ft")).contains("OOM crash");
@@ -186,5 +188,13 @@ class DemoCommandTest {
       }
     }
     throw new AssertionError("no table line for " + runId + " in:\n" + printed);
+  }
+
+  /** The simulated time ({@code [h:mm:ss]}) of the first printed line that holds {@code event}. */
+  private static long simulatedSecondsOf(String printed, String event) {
+    java.util.regex.Matcher m = java.util.regex.Pattern
+        .compile("\\[(\\d+):(\\d{2}):(\\d{2})] " + java.util.regex.Pattern.quote(event)).matcher(printed);
+    assertThat(m.find()).as("a line with " + event).isTrue();
+    return Long.parseLong(m.group(1)) * 3600 + Long.parseLong(m.group(2)) * 60 + Long.parseLong(m.group(3));
   }
 }
