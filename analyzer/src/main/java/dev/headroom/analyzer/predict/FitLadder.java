@@ -61,31 +61,31 @@ public final class FitLadder {
     List<Step> steps = new ArrayList<>();
     steps.add(new Step("bf16 mixed precision", "none (faster on tensor cores)",
         spec -> spec.setup().precision() == Precision.FP32
-            ? spec.withSetup(spec.setup().withPrecision(Precision.BF16_MIXED)) : spec));
+            ? spec.withSetup(spec.setup().with(b -> b.precision(Precision.BF16_MIXED))) : spec));
     steps.add(new Step("expandable_segments allocator", "none (PYTORCH_CUDA_ALLOC_CONF=expandable_segments:True)",
-        spec -> spec.withSetup(spec.setup().withExpandableSegments(true))));
+        spec -> spec.withSetup(spec.setup().with(b -> b.expandableSegments(true)))));
     // bitsandbytes before 0.43.2 kept every 4-bit matmul's input (PR #1270 removed it), through
     // backward and, in a loop that still holds the last step's output, into the next forward: free to undo.
     steps.add(new Step("bitsandbytes >= 0.43.2 (4-bit matmuls keep no input)", "none (a library upgrade)",
         spec -> {
           TrainingSetup s = spec.setup();
           boolean fourBit = s.quant() == Quant.NF4 || s.quant() == Quant.NF4_DQ;
-          return fourBit && s.quantKeepsInput() ? spec.withSetup(s.withQuantKeepsInput(false)) : spec;
+          return fourBit && s.quantKeepsInput() ? spec.withSetup(s.with(b -> b.quantKeepsInput(false))) : spec;
         }));
     // A loop that drops its last output and loss before the next forward frees the old graph, and
     // with it what a quantised matmul kept on its context (bitsandbytes' 8-bit matmul still does).
     steps.add(new Step("drop the last step's output and loss before the next forward",
         "none (one line in the training loop: del outputs, loss)",
         spec -> new ActivationModel(spec.model(), spec.setup()).previousStepHoldsInputs()
-            ? spec.withSetup(spec.setup().withLoopKeepsLastStep(false)) : spec));
+            ? spec.withSetup(spec.setup().with(b -> b.loopKeepsLastStep(false))) : spec));
     // The loss's vocabulary-wide fp32 tensors (12·V bytes a token) dwarf a layer's activations for
     // 128k-256k vocabularies; a fused linear cross-entropy never materialises them.
     steps.add(new Step("fused cross-entropy (Liger, Cut Cross-Entropy)",
         "a kernel library (HF Trainer: use_liger_kernel=True), step time about the same",
         spec -> spec.model().hasLmHead() && spec.setup().loss() != Loss.FUSED
-            ? spec.withSetup(spec.setup().withLoss(Loss.FUSED)) : spec));
+            ? spec.withSetup(spec.setup().with(b -> b.loss(Loss.FUSED))) : spec));
     steps.add(new Step("activation checkpointing", "about 30 % more step time (one extra forward)",
-        spec -> spec.withSetup(spec.setup().withCheckpointing(Checkpointing.FULL))));
+        spec -> spec.withSetup(spec.setup().with(b -> b.checkpointing(Checkpointing.FULL)))));
     steps.add(new Step("8-bit optimizer", "negligible (bitsandbytes blockwise states)",
         spec -> {
           Optimizer o = spec.setup().optimizer();
@@ -94,20 +94,20 @@ public final class FitLadder {
             case PAGED_ADAMW -> Optimizer.PAGED_ADAMW_8BIT;
             default -> o;
           };
-          return spec.withSetup(spec.setup().withOptimizer(eight));
+          return spec.withSetup(spec.setup().with(b -> b.optimizer(eight)));
         }));
     steps.add(new Step("micro-batch 1 with gradient accumulation", "none at the same tokens per step (lower GPU utilisation)",
         spec -> {
           TrainingSetup s = spec.setup();
           // An optimizer that steps inside backward cannot accumulate: the rung does not apply.
           return s.microBatch() == 1 || s.optimizerInBackward()
-              ? spec : spec.withSetup(s.withBatch(1, s.gradAccum() * s.microBatch()));
+              ? spec : spec.withSetup(s.with(b -> b.microBatch(1).gradAccum(s.gradAccum() * s.microBatch())));
         }));
     steps.add(new Step("shard across the GPUs (FSDP full shard)", "all-gather and reduce-scatter every step",
         spec -> {
           TrainingSetup s = spec.setup();
           return s.gpus() > 1 && !s.sharding().shardsWeights()
-              ? spec.withSetup(s.withSharding(Sharding.FSDP_FULL)) : spec;
+              ? spec.withSetup(s.with(b -> b.sharding(Sharding.FSDP_FULL))) : spec;
         }));
     steps.add(new Step("QLoRA (4-bit NF4 base + LoRA adapters)", "task-dependent quality (measure before committing)",
         spec -> {
@@ -116,22 +116,18 @@ public final class FitLadder {
             return spec;
           }
           // Recommended today: a current bitsandbytes, whose 4-bit matmul keeps no input.
-          TrainingSetup q = s.withMethod(Method.QLORA, Quant.NF4_DQ).withQuantKeepsInput(false);
-          if (s.method() == Method.FULL) {
-            q = new TrainingSetup(Method.QLORA, 16, LoraTarget.allLinear(), q.loraDropout(), Quant.NF4_DQ,
-                q.precision(), q.optimizer(), q.microBatch(), q.seqLen(), q.checkpointing(),
-                q.attention(), q.loss(), q.gradAccum(), q.gpus(), q.sharding(), q.offload(),
-                q.expandableSegments(), q.tensorParallel(), q.optimizerInBackward(), q.optimizerForeach(),
-                q.fsdpMixedUnits(), q.accumulateNoSync(), q.loopKeepsOutput(), q.loopKeepsLastStep(), q.quantKeepsInput(), q.framework());
-          }
-          return spec.withSetup(q);
+          return spec.withSetup(s.with(b -> {
+            b.method(Method.QLORA).quant(Quant.NF4_DQ).quantKeepsInput(false);
+            // A full fine-tune has no adapters yet: the QLoRA paper's recipe, r16 on every linear.
+            return s.method() == Method.FULL ? b.loraRank(16).loraTargets(LoraTarget.allLinear()) : b;
+          }));
         }));
     steps.add(new Step("offload optimizer to CPU", "PCIe-bound step (~32 GB/s instead of TB/s HBM)",
         // The offloaded step runs on the CPU after backward, so it replaces an in-backward step.
         spec -> spec.setup().offload() == Offload.NONE
-            ? spec.withSetup(spec.setup().withOptimizerInBackward(false).withOffload(Offload.OPTIMIZER)) : spec));
+            ? spec.withSetup(spec.setup().with(b -> b.optimizerInBackward(false).offload(Offload.OPTIMIZER))) : spec));
     steps.add(new Step("offload parameters too", "PCIe-bound forward and backward (every layer crosses PCIe)",
-        spec -> spec.withSetup(spec.setup().withOptimizerInBackward(false).withOffload(Offload.PARAMS_OPTIMIZER))));
+        spec -> spec.withSetup(spec.setup().with(b -> b.optimizerInBackward(false).offload(Offload.PARAMS_OPTIMIZER)))));
     return steps;
   }
 

@@ -99,28 +99,34 @@ public record RunSpec(Architecture model, TrainingSetup setup, Gpu gpu) {
       gpu = GpuCatalogue.resolve(g.asText(), where + ": gpu");
     }
     try {
-      TrainingSetup setup = new TrainingSetup(method,
-          v.positiveInt("lora_rank", d.loraRank()), targets,
-          v.number("lora_dropout", d.loraDropout()), quant,
-          v.label("precision", Precision.values(), d.precision()),
-          v.label("optimizer", Optimizer.values(), d.optimizer()),
-          v.positiveInt("micro_batch", d.microBatch()),
-          v.positiveInt("seq_len", d.seqLen()),
-          v.label("grad_ckpt", Checkpointing.values(), d.checkpointing()),
-          v.label("attention", Attention.values(), d.attention()),
-          v.label("loss", Loss.values(), d.loss()),
-          v.positiveInt("grad_accum", d.gradAccum()), gpus, sharding,
-          v.label("offload", Offload.values(), d.offload()),
-          v.bool("expandable_segments", d.expandableSegments()),
-          v.positiveInt("tensor_parallel", d.tensorParallel()),
-          v.bool("optimizer_in_backward", d.optimizerInBackward()),
-          v.bool("optimizer_foreach", d.optimizerForeach()),
-          v.bool("fsdp_mixed_units", d.fsdpMixedUnits()),
-          v.bool("accumulate_no_sync", d.accumulateNoSync()),
-          v.bool("loop_keeps_output", d.loopKeepsOutput()),
-          v.bool("loop_keeps_last_step", d.loopKeepsLastStep()),
-          v.bool("quant_keeps_input", d.quantKeepsInput()),
-          v.label("framework", Framework.values(), d.framework()));
+      TrainingSetup setup = new TrainingSetup.Builder()
+          .method(method)
+          .loraRank(v.positiveInt("lora_rank", d.loraRank()))
+          .loraTargets(targets)
+          .loraDropout(v.number("lora_dropout", d.loraDropout()))
+          .quant(quant)
+          .precision(v.label("precision", Precision.values(), d.precision()))
+          .optimizer(v.label("optimizer", Optimizer.values(), d.optimizer()))
+          .microBatch(v.positiveInt("micro_batch", d.microBatch()))
+          .seqLen(v.positiveInt("seq_len", d.seqLen()))
+          .checkpointing(v.label("grad_ckpt", Checkpointing.values(), d.checkpointing()))
+          .attention(v.label("attention", Attention.values(), d.attention()))
+          .loss(v.label("loss", Loss.values(), d.loss()))
+          .gradAccum(v.positiveInt("grad_accum", d.gradAccum()))
+          .gpus(gpus)
+          .sharding(sharding)
+          .offload(v.label("offload", Offload.values(), d.offload()))
+          .expandableSegments(v.bool("expandable_segments", d.expandableSegments()))
+          .tensorParallel(v.positiveInt("tensor_parallel", d.tensorParallel()))
+          .optimizerInBackward(v.bool("optimizer_in_backward", d.optimizerInBackward()))
+          .optimizerForeach(v.bool("optimizer_foreach", d.optimizerForeach()))
+          .fsdpMixedUnits(v.bool("fsdp_mixed_units", d.fsdpMixedUnits()))
+          .accumulateNoSync(v.bool("accumulate_no_sync", d.accumulateNoSync()))
+          .loopKeepsOutput(v.bool("loop_keeps_output", d.loopKeepsOutput()))
+          .loopKeepsLastStep(v.bool("loop_keeps_last_step", d.loopKeepsLastStep()))
+          .quantKeepsInput(v.bool("quant_keeps_input", d.quantKeepsInput()))
+          .framework(v.label("framework", Framework.values(), d.framework()))
+          .build();
       return new RunSpec(model, setup, gpu);
     } catch (SpecException e) {
       if (e.getMessage().startsWith(where)) {

@@ -2,6 +2,7 @@ package dev.headroom.analyzer.predict;
 
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * How a model is trained: everything of a run spec except the model and the GPU.
@@ -75,22 +76,6 @@ public record TrainingSetup(
     boolean quantKeepsInput,
     Framework framework) {
 
-  /**
-   * The setup with every extension at its default: no tensor parallelism, the step after backward
-   * with foreach temporaries, FSDP units and accumulation as most frameworks arrange them, the
-   * output released before backward, the previous step's loss still referenced while the next
-   * forward runs (a plain loop), a quantised matmul that keeps its input (the larger, and the
-   * published measurements' bitsandbytes), generic code.
-   */
-  public TrainingSetup(Method method, int loraRank, Set<LoraTarget> loraTargets, double loraDropout,
-      Quant quant, Precision precision, Optimizer optimizer, int microBatch, int seqLen,
-      Checkpointing checkpointing, Attention attention, Loss loss, int gradAccum, int gpus,
-      Sharding sharding, Offload offload, boolean expandableSegments) {
-    this(method, loraRank, loraTargets, loraDropout, quant, precision, optimizer, microBatch, seqLen,
-        checkpointing, attention, loss, gradAccum, gpus, sharding, offload, expandableSegments, 1,
-        false, true, false, false, false, true, true, Framework.GENERIC);
-  }
-
   public TrainingSetup {
     framework = framework == null ? Framework.GENERIC : framework;
     loraTargets = loraTargets.isEmpty() ? EnumSet.noneOf(LoraTarget.class) : EnumSet.copyOf(loraTargets);
@@ -131,9 +116,17 @@ public record TrainingSetup(
 
   /** The defaults of docs/predictor.md: full bf16-mixed AdamW fine-tuning, 1 × 2048 tokens, 1 GPU. */
   public static TrainingSetup defaults() {
-    return new TrainingSetup(Method.FULL, 16, EnumSet.of(LoraTarget.Q, LoraTarget.V), 0.05,
-        Quant.NONE, Precision.BF16_MIXED, Optimizer.ADAMW, 1, 2048, Checkpointing.NONE,
-        Attention.SDPA, Loss.STANDARD, 1, 1, Sharding.NONE, Offload.NONE, false);
+    return new Builder().build();
+  }
+
+  /** A builder holding this setup's values, to change a few of them (validated again on build). */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /** This setup with what {@code change} sets on a copy of its values, e.g. {@code s.with(b -> b.loss(FUSED))}. */
+  public TrainingSetup with(UnaryOperator<Builder> change) {
+    return change.apply(toBuilder()).build();
   }
 
   /** GPUs that hold replicas or shards of the same tensor-parallel slice: {@code gpus / t}. */
@@ -185,88 +178,107 @@ public record TrainingSetup(
     return notes;
   }
 
-  public TrainingSetup withMethod(Method m, Quant q) {
-    return new TrainingSetup(m, loraRank, loraTargets, loraDropout, q, precision, optimizer,
-        microBatch, seqLen, checkpointing, attention, loss, gradAccum, gpus, sharding, offload,
-        expandableSegments, tensorParallel, optimizerInBackward, optimizerForeach, fsdpMixedUnits, accumulateNoSync,
-        loopKeepsOutput, loopKeepsLastStep, quantKeepsInput, framework);
-  }
+  /**
+   * The setup's values, one setter each, starting from {@link #defaults()}: every extension at its
+   * default (no tensor parallelism, the step after backward with foreach temporaries, FSDP units and
+   * accumulation as most frameworks arrange them, the output released before backward, the previous
+   * step's loss still referenced while the next forward runs, as in a plain loop, a quantised matmul
+   * that keeps its input, the larger and the published measurements' bitsandbytes, generic code).
+   */
+  public static final class Builder {
+    private Method method = Method.FULL;
+    private int loraRank = 16;
+    private Set<LoraTarget> loraTargets = EnumSet.of(LoraTarget.Q, LoraTarget.V);
+    private double loraDropout = 0.05;
+    private Quant quant = Quant.NONE;
+    private Precision precision = Precision.BF16_MIXED;
+    private Optimizer optimizer = Optimizer.ADAMW;
+    private int microBatch = 1;
+    private int seqLen = 2048;
+    private Checkpointing checkpointing = Checkpointing.NONE;
+    private Attention attention = Attention.SDPA;
+    private Loss loss = Loss.STANDARD;
+    private int gradAccum = 1;
+    private int gpus = 1;
+    private Sharding sharding = Sharding.NONE;
+    private Offload offload = Offload.NONE;
+    private boolean expandableSegments;
+    private int tensorParallel = 1;
+    private boolean optimizerInBackward;
+    private boolean optimizerForeach = true;
+    private boolean fsdpMixedUnits;
+    private boolean accumulateNoSync;
+    private boolean loopKeepsOutput;
+    private boolean loopKeepsLastStep = true;
+    private boolean quantKeepsInput = true;
+    private Framework framework = Framework.GENERIC;
 
-  public TrainingSetup withPrecision(Precision p) {
-    return new TrainingSetup(method, loraRank, loraTargets, loraDropout, quant, p, optimizer,
-        microBatch, seqLen, checkpointing, attention, loss, gradAccum, gpus, sharding, offload,
-        expandableSegments, tensorParallel, optimizerInBackward, optimizerForeach, fsdpMixedUnits, accumulateNoSync,
-        loopKeepsOutput, loopKeepsLastStep, quantKeepsInput, framework);
-  }
+    public Builder() {
+    }
 
-  public TrainingSetup withOptimizer(Optimizer o) {
-    return new TrainingSetup(method, loraRank, loraTargets, loraDropout, quant, precision, o,
-        microBatch, seqLen, checkpointing, attention, loss, gradAccum, gpus, sharding, offload,
-        expandableSegments, tensorParallel, optimizerInBackward, optimizerForeach, fsdpMixedUnits, accumulateNoSync,
-        loopKeepsOutput, loopKeepsLastStep, quantKeepsInput, framework);
-  }
+    private Builder(TrainingSetup s) {
+      method = s.method;
+      loraRank = s.loraRank;
+      loraTargets = s.loraTargets;
+      loraDropout = s.loraDropout;
+      quant = s.quant;
+      precision = s.precision;
+      optimizer = s.optimizer;
+      microBatch = s.microBatch;
+      seqLen = s.seqLen;
+      checkpointing = s.checkpointing;
+      attention = s.attention;
+      loss = s.loss;
+      gradAccum = s.gradAccum;
+      gpus = s.gpus;
+      sharding = s.sharding;
+      offload = s.offload;
+      expandableSegments = s.expandableSegments;
+      tensorParallel = s.tensorParallel;
+      optimizerInBackward = s.optimizerInBackward;
+      optimizerForeach = s.optimizerForeach;
+      fsdpMixedUnits = s.fsdpMixedUnits;
+      accumulateNoSync = s.accumulateNoSync;
+      loopKeepsOutput = s.loopKeepsOutput;
+      loopKeepsLastStep = s.loopKeepsLastStep;
+      quantKeepsInput = s.quantKeepsInput;
+      framework = s.framework;
+    }
 
-  public TrainingSetup withCheckpointing(Checkpointing c) {
-    return new TrainingSetup(method, loraRank, loraTargets, loraDropout, quant, precision,
-        optimizer, microBatch, seqLen, c, attention, loss, gradAccum, gpus, sharding, offload,
-        expandableSegments, tensorParallel, optimizerInBackward, optimizerForeach, fsdpMixedUnits, accumulateNoSync,
-        loopKeepsOutput, loopKeepsLastStep, quantKeepsInput, framework);
-  }
+    public Builder method(Method v) { method = v; return this; }
+    public Builder loraRank(int v) { loraRank = v; return this; }
+    public Builder loraTargets(Set<LoraTarget> v) { loraTargets = v; return this; }
+    public Builder loraDropout(double v) { loraDropout = v; return this; }
+    public Builder quant(Quant v) { quant = v; return this; }
+    public Builder precision(Precision v) { precision = v; return this; }
+    public Builder optimizer(Optimizer v) { optimizer = v; return this; }
+    public Builder microBatch(int v) { microBatch = v; return this; }
+    public Builder seqLen(int v) { seqLen = v; return this; }
+    public Builder checkpointing(Checkpointing v) { checkpointing = v; return this; }
+    public Builder attention(Attention v) { attention = v; return this; }
+    public Builder loss(Loss v) { loss = v; return this; }
+    public Builder gradAccum(int v) { gradAccum = v; return this; }
+    public Builder gpus(int v) { gpus = v; return this; }
+    public Builder sharding(Sharding v) { sharding = v; return this; }
+    public Builder offload(Offload v) { offload = v; return this; }
+    public Builder expandableSegments(boolean v) { expandableSegments = v; return this; }
+    public Builder tensorParallel(int v) { tensorParallel = v; return this; }
+    public Builder optimizerInBackward(boolean v) { optimizerInBackward = v; return this; }
+    public Builder optimizerForeach(boolean v) { optimizerForeach = v; return this; }
+    public Builder fsdpMixedUnits(boolean v) { fsdpMixedUnits = v; return this; }
+    public Builder accumulateNoSync(boolean v) { accumulateNoSync = v; return this; }
+    public Builder loopKeepsOutput(boolean v) { loopKeepsOutput = v; return this; }
+    public Builder loopKeepsLastStep(boolean v) { loopKeepsLastStep = v; return this; }
+    public Builder quantKeepsInput(boolean v) { quantKeepsInput = v; return this; }
+    public Builder framework(Framework v) { framework = v; return this; }
 
-  public TrainingSetup withLoss(Loss l) {
-    return new TrainingSetup(method, loraRank, loraTargets, loraDropout, quant, precision,
-        optimizer, microBatch, seqLen, checkpointing, attention, l, gradAccum, gpus, sharding, offload,
-        expandableSegments, tensorParallel, optimizerInBackward, optimizerForeach, fsdpMixedUnits, accumulateNoSync,
-        loopKeepsOutput, loopKeepsLastStep, quantKeepsInput, framework);
-  }
-
-  public TrainingSetup withBatch(int micro, int accum) {
-    return new TrainingSetup(method, loraRank, loraTargets, loraDropout, quant, precision,
-        optimizer, micro, seqLen, checkpointing, attention, loss, accum, gpus, sharding, offload,
-        expandableSegments, tensorParallel, optimizerInBackward, optimizerForeach, fsdpMixedUnits, accumulateNoSync,
-        loopKeepsOutput, loopKeepsLastStep, quantKeepsInput, framework);
-  }
-
-  public TrainingSetup withSharding(Sharding s) {
-    return new TrainingSetup(method, loraRank, loraTargets, loraDropout, quant, precision,
-        optimizer, microBatch, seqLen, checkpointing, attention, loss, gradAccum, gpus, s, offload,
-        expandableSegments, tensorParallel, optimizerInBackward, optimizerForeach, fsdpMixedUnits, accumulateNoSync,
-        loopKeepsOutput, loopKeepsLastStep, quantKeepsInput, framework);
-  }
-
-  public TrainingSetup withOffload(Offload o) {
-    return new TrainingSetup(method, loraRank, loraTargets, loraDropout, quant, precision,
-        optimizer, microBatch, seqLen, checkpointing, attention, loss, gradAccum, gpus, sharding, o,
-        expandableSegments, tensorParallel, optimizerInBackward, optimizerForeach, fsdpMixedUnits, accumulateNoSync,
-        loopKeepsOutput, loopKeepsLastStep, quantKeepsInput, framework);
-  }
-
-  public TrainingSetup withExpandableSegments(boolean on) {
-    return new TrainingSetup(method, loraRank, loraTargets, loraDropout, quant, precision,
-        optimizer, microBatch, seqLen, checkpointing, attention, loss, gradAccum, gpus, sharding,
-        offload, on, tensorParallel, optimizerInBackward, optimizerForeach, fsdpMixedUnits, accumulateNoSync,
-        loopKeepsOutput, loopKeepsLastStep, quantKeepsInput, framework);
-  }
-
-  public TrainingSetup withOptimizerInBackward(boolean on) {
-    return new TrainingSetup(method, loraRank, loraTargets, loraDropout, quant, precision,
-        optimizer, microBatch, seqLen, checkpointing, attention, loss, gradAccum, gpus, sharding,
-        offload, expandableSegments, tensorParallel, on, optimizerForeach, fsdpMixedUnits, accumulateNoSync,
-        loopKeepsOutput, loopKeepsLastStep, quantKeepsInput, framework);
-  }
-
-  public TrainingSetup withQuantKeepsInput(boolean keeps) {
-    return new TrainingSetup(method, loraRank, loraTargets, loraDropout, quant, precision,
-        optimizer, microBatch, seqLen, checkpointing, attention, loss, gradAccum, gpus, sharding,
-        offload, expandableSegments, tensorParallel, optimizerInBackward, optimizerForeach, fsdpMixedUnits,
-        accumulateNoSync, loopKeepsOutput, loopKeepsLastStep, keeps, framework);
-  }
-
-  public TrainingSetup withLoopKeepsLastStep(boolean keeps) {
-    return new TrainingSetup(method, loraRank, loraTargets, loraDropout, quant, precision,
-        optimizer, microBatch, seqLen, checkpointing, attention, loss, gradAccum, gpus, sharding,
-        offload, expandableSegments, tensorParallel, optimizerInBackward, optimizerForeach, fsdpMixedUnits,
-        accumulateNoSync, loopKeepsOutput, keeps, quantKeepsInput, framework);
+    /** The setup, checked as the record's constructor checks every setup. */
+    public TrainingSetup build() {
+      return new TrainingSetup(method, loraRank, loraTargets, loraDropout, quant, precision, optimizer,
+          microBatch, seqLen, checkpointing, attention, loss, gradAccum, gpus, sharding, offload,
+          expandableSegments, tensorParallel, optimizerInBackward, optimizerForeach, fsdpMixedUnits,
+          accumulateNoSync, loopKeepsOutput, loopKeepsLastStep, quantKeepsInput, framework);
+    }
   }
 
   public enum Method implements Labeled {

@@ -116,8 +116,8 @@ class FitLadderTest {
         + "\"optimizer\":\"adamw-8bit\",\"micro_batch\":2,\"seq_len\":4096,\"grad_ckpt\":\"full\","
         + "\"attention\":\"flash\",\"gpus\":1,\"gpu\":\"H100-80GB\"}", "x");
     MemoryPredictor predictor = MemoryPredictor.standard();
-    RunSpec accumulated = spec.withSetup(spec.setup().withExpandableSegments(true).withBatch(1, 2));
-    RunSpec expandable = spec.withSetup(spec.setup().withExpandableSegments(true));
+    RunSpec accumulated = spec.withSetup(spec.setup().with(b -> b.expandableSegments(true).microBatch(1).gradAccum(2)));
+    RunSpec expandable = spec.withSetup(spec.setup().with(b -> b.expandableSegments(true)));
     assertThat(predictor.predict(accumulated).peakBytes(Metric.DEVICE))
         .isGreaterThan(predictor.predict(expandable).peakBytes(Metric.DEVICE));
 
