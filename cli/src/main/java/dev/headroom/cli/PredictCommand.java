@@ -47,6 +47,8 @@ import picocli.CommandLine.Option;
           + "(device), with a verdict against the GPU (danger at >= 90 %% of usable memory).",
       "The model is a preset (--model llama-3-8b), a config.json path, or explicit --layers ... flags; "
           + "--spec reads a run-spec JSON (docs/predictor.md) that the other flags override.",
+      "Setup values also take the spellings of HF, Lightning and DeepSpeed (bf16, paged_adamw_32bit, "
+          + "flash_attention_2, full_shard, zero_stage_3, ...), case-insensitive.",
     },
     footer = {
       "",

@@ -48,6 +48,21 @@ class PredictCommandTest {
   }
 
   @Test
+  void flagsTakeTheSpellingsOfHfAndDeepSpeed() throws Exception {
+    Result hf = run("predict", "--model", "llama-3-8b", "--method", "qlora", "--precision", "bf16",
+        "--optimizer", "paged_adamw_32bit", "--attention", "flash_attention_2", "--grad-ckpt", "true",
+        "--gpus", "2", "--sharding", "FULL_SHARD", "--lora-targets", "q_proj,v_proj", "--json");
+    Result ours = run("predict", "--model", "llama-3-8b", "--method", "qlora", "--precision", "bf16-mixed",
+        "--optimizer", "paged-adamw", "--attention", "flash", "--grad-ckpt", "full",
+        "--gpus", "2", "--sharding", "fsdp-full", "--lora-targets", "q,v", "--json");
+    assertThat(hf.status()).as(hf.err()).isZero();
+    assertThat(hf.json()).isEqualTo(ours.json());
+    Result fused = run("predict", "--model", "llama-3-8b", "--optimizer", "adamw_torch_fused");
+    assertThat(fused.status()).isEqualTo(2);
+    assertThat(fused.err()).contains("optimizer 'adamw_torch_fused' is not one of adamw|");
+  }
+
+  @Test
   void humanTableShowsTheBreakdownForTheThreeMetrics() {
     Result r = run("predict", "--model", "llama-3-8b", "--gpu", "RTX 4090");
     assertThat(r.status()).isZero();

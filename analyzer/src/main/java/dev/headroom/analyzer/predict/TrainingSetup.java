@@ -1,6 +1,7 @@
 package dev.headroom.analyzer.predict;
 
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 
@@ -282,44 +283,61 @@ public record TrainingSetup(
   }
 
   public enum Method implements Labeled {
-    FULL("full"), LORA("lora"), QLORA("qlora");
+    FULL("full", "full-finetune", "full-ft"), LORA("lora"), QLORA("qlora");
     private final String label;
-    Method(String label) { this.label = label; }
+    private final List<String> aliases;
+    Method(String label, String... aliases) { this.label = label; this.aliases = List.of(aliases); }
     @Override public String label() { return label; }
+    @Override public List<String> aliases() { return aliases; }
   }
 
   /** Storage of the frozen block linears. */
   public enum Quant implements Labeled {
-    NONE("none", 0),
+    NONE("none", 0, "no"),
     /** NF4, blocksize 64, one fp32 absmax per block: 4 + 32/64 = 4.5 bits (bitsandbytes functional.py). */
     NF4("nf4", 4.5 / 8),
     /** NF4 + double quantisation: 4 + 8/64 + 32/(64·256) = 4.127 bits (QLoRA paper §2). */
-    NF4_DQ("nf4-dq", (4 + 8.0 / 64 + 32.0 / (64 * 256)) / 8),
+    NF4_DQ("nf4-dq", (4 + 8.0 / 64 + 32.0 / (64 * 256)) / 8, "nf4-double-quant", "nf4-double-quantization"),
     /** LLM.int8: one byte per weight (the fp32 row scales are < 0.1 %). */
-    INT8("int8", 1.0);
+    INT8("int8", 1.0, "llm-int8", "8bit", "load-in-8bit");
 
     private final String label;
     private final double bytesPerWeight;
-    Quant(String label, double bytesPerWeight) { this.label = label; this.bytesPerWeight = bytesPerWeight; }
+    private final List<String> aliases;
+    Quant(String label, double bytesPerWeight, String... aliases) {
+      this.label = label; this.bytesPerWeight = bytesPerWeight; this.aliases = List.of(aliases);
+    }
     @Override public String label() { return label; }
+    @Override public List<String> aliases() { return aliases; }
     public double bytesPerWeight() { return bytesPerWeight; }
   }
 
   public enum Precision implements Labeled {
     /** bf16 compute copy + fp32 master in the optimizer (the seeds' 2 + 2 + 4 + 8 = 16 B/param). */
-    BF16_MIXED("bf16-mixed", 2, true),
+    // HF Trainer's bf16=True, accelerate's mixed_precision bf16 and Lightning's "bf16" all autocast
+    // over fp32 weights.
+    BF16_MIXED("bf16-mixed", 2, true, "bf16", "amp-bf16"),
     /** Everything in bf16, optimizer states included (litgpt bf16-true, torchtune dtype bf16). */
-    BF16_TRUE("bf16-true", 2, false),
-    FP16_MIXED("fp16-mixed", 2, true),
-    FP32("fp32", 4, false);
+    BF16_TRUE("bf16-true", 2, false, "pure-bf16", "bf16-pure"),
+    FP16_MIXED("fp16-mixed", 2, true, "fp16", "16-mixed", "amp", "amp-fp16"),
+    // Not accelerate's mixed_precision "no": that runs in whatever dtype the model was loaded in.
+    FP32("fp32", 4, false, "32-true", "32", "float32");
 
     private final String label;
     private final int computeBytes;
     private final boolean fp32Master;
-    Precision(String label, int computeBytes, boolean fp32Master) {
-      this.label = label; this.computeBytes = computeBytes; this.fp32Master = fp32Master;
+    private final List<String> aliases;
+    Precision(String label, int computeBytes, boolean fp32Master, String... aliases) {
+      this.label = label; this.computeBytes = computeBytes; this.fp32Master = fp32Master; this.aliases = List.of(aliases);
     }
     @Override public String label() { return label; }
+    @Override public List<String> aliases() { return aliases; }
+    @Override public String refusedSpellingHint(String spelled) {
+      return spelled.equals("no")
+          ? "accelerate's mixed_precision no trains in the dtype the model was loaded in: bf16-true for a"
+              + " bf16 load, fp32 for an fp32 one"
+          : null;
+    }
     /** Bytes of a weight, gradient and activation element in the forward/backward. */
     public int computeBytes() { return computeBytes; }
     /** The optimizer keeps an fp32 master copy of every trainable weight. */
@@ -329,11 +347,12 @@ public record TrainingSetup(
   }
 
   public enum Optimizer implements Labeled {
-    ADAMW("adamw", 2, false, false),
+    /** torch's AdamW (or Adam: the same two states) with its default foreach step; HF's {@code adamw_torch}. */
+    ADAMW("adamw", 2, false, false, "adamw-torch", "adam"),
     /** bitsandbytes blockwise 8-bit: 1 byte + one fp32 absmax per 256 values, per state. */
-    ADAMW_8BIT("adamw-8bit", 2, true, false),
+    ADAMW_8BIT("adamw-8bit", 2, true, false, "adamw-bnb-8bit", "bnb-adamw-8bit", "adamw8bit"),
     /** bitsandbytes paged 32-bit AdamW: states in CUDA unified memory, outside PyTorch's allocator. */
-    PAGED_ADAMW("paged-adamw", 2, false, true),
+    PAGED_ADAMW("paged-adamw", 2, false, true, "paged-adamw-32bit"),
     PAGED_ADAMW_8BIT("paged-adamw-8bit", 2, true, true),
     SGD("sgd", 0, false, false),
     SGD_MOMENTUM("sgd-momentum", 1, false, false),
@@ -344,10 +363,18 @@ public record TrainingSetup(
     private final int states;
     private final boolean eightBit;
     private final boolean paged;
-    Optimizer(String label, int states, boolean eightBit, boolean paged) {
+    private final List<String> aliases;
+    Optimizer(String label, int states, boolean eightBit, boolean paged, String... aliases) {
       this.label = label; this.states = states; this.eightBit = eightBit; this.paged = paged;
+      this.aliases = List.of(aliases);
     }
     @Override public String label() { return label; }
+    @Override public List<String> aliases() { return aliases; }
+    @Override public String refusedSpellingHint(String spelled) {
+      return spelled.startsWith("adamw-") && spelled.endsWith("-fused")
+          ? "a fused AdamW step allocates no foreach temporaries: use adamw with optimizer_foreach false"
+          : null;
+    }
     /** Full-size state tensors per parameter (Adam: momentum and variance). */
     public int states() { return states; }
     public boolean eightBit() { return eightBit; }
@@ -358,14 +385,19 @@ public record TrainingSetup(
   }
 
   public enum Checkpointing implements Labeled {
-    NONE("none"), FULL("full"), SELECTIVE("selective");
+    // HF's gradient_checkpointing=True checkpoints every decoder layer.
+    NONE("none", "false", "no", "off"), FULL("full", "true", "yes", "on"), SELECTIVE("selective");
     private final String label;
-    Checkpointing(String label) { this.label = label; }
+    private final List<String> aliases;
+    Checkpointing(String label, String... aliases) { this.label = label; this.aliases = List.of(aliases); }
     @Override public String label() { return label; }
+    @Override public List<String> aliases() { return aliases; }
   }
 
   public enum Attention implements Labeled {
-    EAGER("eager"), SDPA("sdpa"), FLASH("flash"),
+    EAGER("eager"), SDPA("sdpa"),
+    /** FlashAttention 2 or 3 ({@code attn_implementation="flash_attention_2"}). */
+    FLASH("flash", "flash-attention-2", "flash-attention-3", "flash-attn", "fa2", "fa3"),
     /**
      * {@code scaled_dot_product_attention} dispatched to its math kernel because no fused kernel
      * takes the inputs: before PyTorch 2.5, K and V with fewer heads than Q (GQA/MQA not repeated
@@ -373,8 +405,10 @@ public record TrainingSetup(
      */
     SDPA_MATH("sdpa-math");
     private final String label;
-    Attention(String label) { this.label = label; }
+    private final List<String> aliases;
+    Attention(String label, String... aliases) { this.label = label; this.aliases = List.of(aliases); }
     @Override public String label() { return label; }
+    @Override public List<String> aliases() { return aliases; }
   }
 
   public enum Loss implements Labeled {
@@ -383,42 +417,50 @@ public record TrainingSetup(
     /** Logits kept in the compute dtype, cross-entropy per chunk (litgpt, torchtune chunked CE). */
     CHUNKED("chunked"),
     /** Fused linear + cross-entropy (Liger, Cut-Cross-Entropy): logits never materialised. */
-    FUSED("fused");
+    FUSED("fused", "liger", "fused-linear-cross-entropy", "cut-cross-entropy", "cce");
     private final String label;
-    Loss(String label) { this.label = label; }
+    private final List<String> aliases;
+    Loss(String label, String... aliases) { this.label = label; this.aliases = List.of(aliases); }
     @Override public String label() { return label; }
+    @Override public List<String> aliases() { return aliases; }
   }
 
   public enum Sharding implements Labeled {
     NONE("none", false, false, false),
-    DDP("ddp", false, false, false),
-    ZERO1("zero1", false, false, true),
-    ZERO2("zero2", false, true, true),
-    ZERO3("zero3", true, true, true),
-    FSDP_FULL("fsdp-full", true, true, true),
-    FSDP_GRAD_OP("fsdp-grad-op", false, true, true);
+    /** Replicas; FSDP's {@code NO_SHARD} keeps the same states (and DeepSpeed stage 0). */
+    DDP("ddp", false, false, false, "no-shard", "zero0", "zero-0"),
+    ZERO1("zero1", false, false, true, "zero-1", "zero-stage-1"),
+    ZERO2("zero2", false, true, true, "zero-2", "zero-stage-2"),
+    ZERO3("zero3", true, true, true, "zero-3", "zero-stage-3"),
+    FSDP_FULL("fsdp-full", true, true, true, "fsdp", "full-shard", "fsdp-full-shard", "fsdp2"),
+    FSDP_GRAD_OP("fsdp-grad-op", false, true, true, "shard-grad-op", "fsdp-shard-grad-op");
 
     private final String label;
     private final boolean weights;
     private final boolean gradients;
     private final boolean optimizer;
-    Sharding(String label, boolean weights, boolean gradients, boolean optimizer) {
+    private final List<String> aliases;
+    Sharding(String label, boolean weights, boolean gradients, boolean optimizer, String... aliases) {
       this.label = label; this.weights = weights; this.gradients = gradients; this.optimizer = optimizer;
+      this.aliases = List.of(aliases);
     }
     @Override public String label() { return label; }
+    @Override public List<String> aliases() { return aliases; }
     public boolean shardsWeights() { return weights; }
     public boolean shardsGradients() { return gradients; }
     public boolean shardsOptimizer() { return optimizer; }
   }
 
   public enum Offload implements Labeled {
-    NONE("none"),
+    NONE("none", "no", "false"),
     /** ZeRO-Offload: optimizer states, fp32 master and gradients in host RAM, the step on the CPU. */
-    OPTIMIZER("optimizer"),
+    OPTIMIZER("optimizer", "offload-optimizer", "zero-offload"),
     /** FSDP CPUOffload / ZeRO-3 param offload: every model state in host RAM. */
-    PARAMS_OPTIMIZER("params-optimizer");
+    PARAMS_OPTIMIZER("params-optimizer", "offload-params", "fsdp-cpu-offload");
     private final String label;
-    Offload(String label) { this.label = label; }
+    private final List<String> aliases;
+    Offload(String label, String... aliases) { this.label = label; this.aliases = List.of(aliases); }
     @Override public String label() { return label; }
+    @Override public List<String> aliases() { return aliases; }
   }
 }
