@@ -24,7 +24,7 @@ class SpellingAliasesTest {
 
   static Stream<List<Labeled>> setupEnums() {
     return Stream.<Labeled[]>of(Method.values(), Quant.values(), Precision.values(), Optimizer.values(),
-        Checkpointing.values(), Attention.values(), Loss.values(), Sharding.values(), Offload.values())
+        Checkpointing.values(), Attention.values(), Loss.values(), Sharding.values(), Offload.values(), Metric.values())
         .map(List::of);
   }
 
@@ -53,6 +53,8 @@ class SpellingAliasesTest {
     assertThat(Labeled.parse(Attention.values(), "flash_attention_2", "attention", "t")).isEqualTo(Attention.FLASH);
     assertThat(Labeled.parse(Checkpointing.values(), "true", "grad_ckpt", "t")).isEqualTo(Checkpointing.FULL);
     assertThat(Labeled.parse(Loss.values(), "liger", "loss", "t")).isEqualTo(Loss.FUSED);
+    assertThat(Labeled.parse(Metric.values(), "max_memory_reserved", "metric", "t")).isEqualTo(Metric.RESERVED);
+    assertThat(Labeled.parse(Metric.values(), "nvidia-smi", "metric", "t")).isEqualTo(Metric.DEVICE);
   }
 
   @Test
