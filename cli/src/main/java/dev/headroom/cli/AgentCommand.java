@@ -11,7 +11,6 @@ import dev.headroom.agent.sampler.SamplerSettings;
 import dev.headroom.agent.sampler.SimulationTimeClock;
 import dev.headroom.agent.ship.Shipper;
 import dev.headroom.agent.ship.ShipperConfig;
-import dev.headroom.agent.ship.TokenFile;
 import dev.headroom.analyzer.model.RunSpecDeclared;
 import dev.headroom.nvml.Nvml;
 import dev.headroom.nvml.sim.SimulatedNvml;
@@ -122,7 +121,7 @@ final class AgentCommand implements java.util.concurrent.Callable<Integer> {
   public Integer call() throws Exception {
     SamplerSettings settings = samplerSettings();
     List<InetSocketAddress> collectorAddresses = collectorAddresses();
-    String token = tokenFile == null ? "" : readToken();
+    String token = TokenFileOption.read(tokenFile);
     Optional<SslContext> clientTls = clientTls();
     checkPort("--metrics-port", metricsPort);
     checkPort("--reporter-port", reporterPort);
@@ -211,36 +210,9 @@ final class AgentCommand implements java.util.concurrent.Callable<Integer> {
   private List<InetSocketAddress> collectorAddresses() {
     List<InetSocketAddress> out = new ArrayList<>();
     for (String c : collectors) {
-      int colon = c.lastIndexOf(':');
-      if (colon <= 0 || colon == c.length() - 1) {
-        throw new UserInputException("--collector '" + c + "' is not HOST:PORT");
-      }
-      String h = c.substring(0, colon);
-      if (h.startsWith("[") && h.endsWith("]")) {
-        h = h.substring(1, h.length() - 1);
-      }
-      int port;
-      try {
-        port = Integer.parseInt(c.substring(colon + 1));
-      } catch (NumberFormatException e) {
-        throw new UserInputException("--collector '" + c + "': port '" + c.substring(colon + 1) + "' is not a number");
-      }
-      if (port < 1 || port > 65535) {
-        throw new UserInputException("--collector '" + c + "': port must be 1-65535");
-      }
-      // Resolved now when possible (clearer logs); a name that does not resolve yet stays unresolved
-      // and the shipper retries it with backoff, as for a collector that is down.
-      out.add(new InetSocketAddress(h, port));
+      out.add(HostPortOption.peer("--collector", c));
     }
     return out;
-  }
-
-  private String readToken() {
-    try {
-      return TokenFile.read(tokenFile);
-    } catch (TokenFile.TokenFileException e) {
-      throw new UserInputException("--token-file: " + e.getMessage());
-    }
   }
 
   private static void checkPort(String option, int port) {

@@ -1,6 +1,5 @@
 package dev.headroom.cli;
 
-import dev.headroom.agent.ship.TokenFile;
 import dev.headroom.analyzer.detect.DetectorConfig;
 import dev.headroom.collector.Collector;
 import dev.headroom.collector.CollectorConfig;
@@ -150,14 +149,7 @@ final class CollectorCommand implements Runnable {
     if (durationSeconds != null && durationSeconds <= 0) {
       throw new UserInputException("--duration must be > 0 seconds, was " + durationSeconds);
     }
-    String token = "";
-    if (tokenFile != null) {
-      try {
-        token = TokenFile.read(tokenFile);
-      } catch (TokenFile.TokenFileException e) {
-        throw new UserInputException("--token-file: " + e.getMessage());
-      }
-    }
+    String token = TokenFileOption.read(tokenFile);
     List<URI> hooks = new ArrayList<>();
     for (String w : webhooks) {
       hooks.add(httpUrl("--webhook", w));
@@ -169,8 +161,9 @@ final class CollectorCommand implements Runnable {
     RetentionPolicy retention = new RetentionPolicy(Duration.ofDays(retentionDays), retentionMib << 20,
         Math.min(RetentionPolicy.DEFAULT.maxBytesPerWriter(), Math.max(64 * 1024, (retentionMib << 20) / 8)),
         RetentionPolicy.DEFAULT.idleWriterTimeout());
-    CollectorConfig config = new CollectorConfig(address("--listen", listen), address("--http", http), token,
-        dataDir, hooks, am, policy, detectors, retention, Duration.ofSeconds(2));
+    CollectorConfig config = new CollectorConfig(HostPortOption.listen("--listen", listen),
+        HostPortOption.listen("--http", http), token, dataDir, hooks, am, policy, detectors, retention,
+        Duration.ofSeconds(2));
     if ((tlsCert == null) != (tlsKey == null)) {
       throw new UserInputException("--tls-cert and --tls-key go together: give both or neither");
     }
@@ -182,27 +175,6 @@ final class CollectorCommand implements Runnable {
       }
     }
     return config;
-  }
-
-  static InetSocketAddress address(String option, String value) {
-    int colon = value.lastIndexOf(':');
-    if (colon <= 0 || colon == value.length() - 1) {
-      throw new UserInputException(option + " '" + value + "' is not HOST:PORT (e.g. 127.0.0.1:9475)");
-    }
-    String host = value.substring(0, colon);
-    if (host.startsWith("[") && host.endsWith("]")) {
-      host = host.substring(1, host.length() - 1);
-    }
-    int port;
-    try {
-      port = Integer.parseInt(value.substring(colon + 1));
-    } catch (NumberFormatException e) {
-      throw new UserInputException(option + " '" + value + "': port '" + value.substring(colon + 1) + "' is not a number");
-    }
-    if (port < 0 || port > 65535) {
-      throw new UserInputException(option + " '" + value + "': port must be 0-65535");
-    }
-    return new InetSocketAddress(host, port);
   }
 
   private static URI httpUrl(String option, String value) {

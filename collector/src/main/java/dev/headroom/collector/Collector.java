@@ -14,6 +14,7 @@ import dev.headroom.collector.alert.WebhookSink;
 import dev.headroom.collector.http.CollectorMetrics;
 import dev.headroom.collector.http.DashboardRoutes;
 import dev.headroom.collector.http.HttpApiServer;
+import dev.headroom.collector.ingest.InMemoryDeliveryLedger;
 import dev.headroom.collector.ingest.IngestConfig;
 import dev.headroom.collector.ingest.IngestServer;
 import dev.headroom.collector.runs.AgentSummary;
@@ -25,7 +26,6 @@ import dev.headroom.collector.runs.RunStatus;
 import dev.headroom.collector.runs.RunView;
 import dev.headroom.collector.runs.StoredRun;
 import dev.headroom.collector.store.CatalogStore;
-import dev.headroom.collector.store.RecordedDeliveryLedger;
 import dev.headroom.collector.store.RecordingReplay;
 import dev.headroom.collector.store.RecordingTail;
 import dev.headroom.collector.store.RestorePlan;
@@ -134,7 +134,7 @@ public final class Collector implements Closeable {
   }
 
   private void startParts() throws IOException {
-    RecordedDeliveryLedger ledger;
+    InMemoryDeliveryLedger ledger;
     try {
       ledger = restore();
     } catch (StoreException e) {
@@ -158,10 +158,11 @@ public final class Collector implements Closeable {
     housekeeping.scheduleWithFixedDelay(this::tick, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
     forcing.scheduleWithFixedDelay(this::forceRecordings, FORCE_SECONDS, FORCE_SECONDS, TimeUnit.SECONDS);
 
-    IngestConfig ingestConfig = IngestConfig.loopback(0).withToken(config.token());
-    ingestConfig = new IngestConfig(config.ingestListen(), ingestConfig.token(), config.ingestTls(),
-        ingestConfig.maxFrameBytes(), ingestConfig.maxConnections(), ingestConfig.maxFramesPerSecondPerAgent(),
-        ingestConfig.helloTimeout(), ingestConfig.collectorVersion());
+    // The ingest defaults for the limits; only where to listen, the token and TLS come from the config.
+    IngestConfig ingestConfig = IngestConfig.loopback(0).withListen(config.ingestListen()).withToken(config.token());
+    if (config.ingestTls().isPresent()) {
+      ingestConfig = ingestConfig.withTls(config.ingestTls().get());
+    }
     try {
       ingest = IngestServer.start(ingestConfig, registry, ledger);
     } catch (InterruptedException e) {
@@ -180,9 +181,9 @@ public final class Collector implements Closeable {
    * read the first time they are asked for; only the others are replayed. The duplicate filter is
    * seeded from the replay and from the tail (last segment) of every recording not replayed.
    */
-  private RecordedDeliveryLedger restore() throws IOException {
+  private InMemoryDeliveryLedger restore() throws IOException {
     long startedNanos = System.nanoTime();
-    RecordedDeliveryLedger ledger = new RecordedDeliveryLedger();
+    InMemoryDeliveryLedger ledger = new InMemoryDeliveryLedger();
     Map<String, List<String>> merges = catalog.loadMerges();
     RestorePlan plan = RestorePlan.of(recordings, catalog.loadRuns(), merges, clock.instant(),
         config.retention().idleWriterTimeout());

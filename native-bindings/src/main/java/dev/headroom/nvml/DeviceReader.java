@@ -101,7 +101,7 @@ final class DeviceReader implements NvmlCalls.ReturnCheck {
   private Optional<Bar1Memory> lastBar1 = Optional.empty();
 
   // Optional readings go through this check: a failure is noted and that reading left empty.
-  private final NvmlCalls.ReturnCheck optionalCheck = this::acceptOptional;
+  private final NvmlCalls.ReturnCheck optionalCheck = this::onOptionalFailure;
   // The failures of the pass in progress, reused so a complete pass allocates nothing for them.
   private final List<ReadingFailure> passFailures = new ArrayList<>(4);
 
@@ -178,18 +178,10 @@ final class DeviceReader implements NvmlCalls.ReturnCheck {
     return compute == null ? 0 : compute.capacity();
   }
 
+  /** The check for memory, the reading a snapshot cannot do without: any failure throws. */
   @Override
-  public boolean accept(int code, String function) throws NvmlException {
-    if (code == NVML_SUCCESS) {
-      return true;
-    }
-    if (NvmlCalls.isAbsent(code)) {
-      return false;
-    }
-    if (code == NVML_ERROR_GPU_IS_LOST) {
-      lostIn = function;
-      throw lost(function);
-    }
+  public boolean onFailure(int code, String function) throws NvmlException {
+    throwIfLost(code, function);
     throw NvmlCalls.failure(function, code);
   }
 
@@ -198,19 +190,22 @@ final class DeviceReader implements NvmlCalls.ReturnCheck {
    * SUCCESS, NOT_SUPPORTED, NO_PERMISSION and GPU_IS_LOST is noted in the pass's failures and
    * answered false, so only that reading is missing from the snapshot.
    */
-  private boolean acceptOptional(int code, String function) throws GpuLostException {
-    if (code == NVML_SUCCESS) {
-      return true;
-    }
-    if (NvmlCalls.isAbsent(code)) {
-      return false;
-    }
+  private boolean acceptOptional(int code, String function) throws NvmlException {
+    return optionalCheck.accept(code, function);
+  }
+
+  private boolean onOptionalFailure(int code, String function) throws GpuLostException {
+    throwIfLost(code, function);
+    noteFailure(function, code, null);
+    return false;
+  }
+
+  /** Past open a lost GPU ends the device for good: later snapshots answer the same without a call. */
+  private void throwIfLost(int code, String function) throws GpuLostException {
     if (code == NVML_ERROR_GPU_IS_LOST) {
       lostIn = function;
       throw lost(function);
     }
-    noteFailure(function, code, null);
-    return false;
   }
 
   /** Notes one failure of this pass, once per function and code (field elements share a function). */

@@ -133,13 +133,7 @@ final class DeviceSetup {
   /** At open a device has no UUID yet, so a lost GPU is an ordinary failure that skips it. */
   private static final class OpenCheck implements NvmlCalls.ReturnCheck {
     @Override
-    public boolean accept(int code, String function) throws NvmlException {
-      if (code == NVML_SUCCESS) {
-        return true;
-      }
-      if (NvmlCalls.isAbsent(code)) {
-        return false;
-      }
+    public boolean onFailure(int code, String function) throws NvmlException {
       throw NvmlCalls.failure(function, code);
     }
   }

@@ -27,14 +27,35 @@ final class NvmlCalls {
     return code == NvmlReturn.NVML_ERROR_NOT_SUPPORTED || code == NvmlReturn.NVML_ERROR_NO_PERMISSION;
   }
 
-  /** Decides what one return code means for one device. */
+  /**
+   * Decides what one return code means for one device. SUCCESS and the absent codes mean the same
+   * to every check; only what a failure means differs (at open, for memory, for an optional reading),
+   * so a check says just that in {@link #onFailure}.
+   */
   interface ReturnCheck {
     /**
-     * @return true on success, false when the value is absent (NOT_SUPPORTED, NO_PERMISSION)
-     * @throws GpuLostException on GPU_IS_LOST, after marking the device lost
+     * @return true on success, false when the value is absent (NOT_SUPPORTED, NO_PERMISSION) or
+     *     when {@link #onFailure} answers false
+     * @throws GpuLostException on GPU_IS_LOST, after marking the device lost (checks past open)
      * @throws NvmlException on any other code, from a check for a reading the caller cannot do
      *     without (the snapshot's check for optional readings notes the failure and answers false)
      */
-    boolean accept(int code, String function) throws NvmlException;
+    default boolean accept(int code, String function) throws NvmlException {
+      if (code == NvmlReturn.NVML_SUCCESS) {
+        return true;
+      }
+      if (isAbsent(code)) {
+        return false;
+      }
+      return onFailure(code, function);
+    }
+
+    /**
+     * What a code other than SUCCESS, NOT_SUPPORTED and NO_PERMISSION means to this check.
+     *
+     * @return false when the reading may be missing from the result, after the check noted why
+     * @throws NvmlException when the caller cannot do without the reading
+     */
+    boolean onFailure(int code, String function) throws NvmlException;
   }
 }

@@ -5,9 +5,10 @@ package dev.headroom.collector.ingest;
  * replayed frame a duplicate. The ingest server reads it when an agent says hello (and tells the
  * agent where to resume) and advances it after the listener returned.
  *
- * <p>Storage that persists accepted frames should implement this from what it persisted, so that a
- * frame stored just before a collector crash, but never acknowledged, is not stored twice when the
- * agent replays it. Must be thread-safe.
+ * <p>Storage that persists accepted frames should seed the ledger from what it persisted (the
+ * collector fills an {@link InMemoryDeliveryLedger} from its recordings at start), so that a frame
+ * stored just before a collector crash, but never acknowledged, is not stored twice when the agent
+ * replays it. Must be thread-safe.
  */
 public interface DeliveryLedger {
 

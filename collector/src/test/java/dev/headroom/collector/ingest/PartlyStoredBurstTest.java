@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.headroom.collector.runs.RegistryPolicy;
 import dev.headroom.collector.runs.RunPredictor;
 import dev.headroom.collector.runs.RunRegistry;
-import dev.headroom.collector.store.RecordedDeliveryLedger;
 import dev.headroom.collector.store.RetentionPolicy;
 import dev.headroom.collector.store.RunRecordings;
 import dev.headroom.collector.testing.MutableClock;
@@ -55,7 +54,7 @@ class PartlyStoredBurstTest {
       registry.addListener(recordings);
       Path blocked = recordings.runDirectory(RUN_B);
       Files.writeString(blocked, "not a folder"); // run B's recording cannot be created
-      IngestServer server = IngestServer.start(IngestConfig.loopback(0), registry, new RecordedDeliveryLedger(), 1);
+      IngestServer server = IngestServer.start(IngestConfig.loopback(0), registry, new InMemoryDeliveryLedger(), 1);
       try {
         try (RawAgent agent = new RawAgent(server.address())) {
           agent.send(Frames.hello("agent-1", "boot-1", "node-1", "test", ""));

@@ -6,7 +6,6 @@ import static dev.headroom.collector.testing.Observations.report;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.headroom.collector.ObservationListener;
-import dev.headroom.collector.store.RecordedDeliveryLedger;
 import dev.headroom.protocol.wire.Frames;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -62,7 +61,7 @@ class StorageFailuresTest {
     };
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
     PrintStream originalErr = System.err;
-    IngestServer server = IngestServer.start(IngestConfig.loopback(0), storage, new RecordedDeliveryLedger(), 1);
+    IngestServer server = IngestServer.start(IngestConfig.loopback(0), storage, new InMemoryDeliveryLedger(), 1);
     try {
       System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
       for (int attempt = 1; attempt <= 3; attempt++) {

@@ -79,19 +79,38 @@ public final class RollingRecordingWriter implements Closeable {
    * nothing older is left to delete.
    */
   public synchronized void append(long sequence, byte[] observationFrameBytes) throws IOException {
+    checkOpen();
+    writeMakingRoom(SegmentWriter.recordBytes(observationFrameBytes.length),
+        segment -> segment.append(sequence, observationFrameBytes));
+  }
+
+  private void checkOpen() throws IOException {
     if (closedForGood) {
       throw new IOException("recording in " + directory + " is closed");
     }
-    long recordBytes = SegmentWriter.recordBytes(observationFrameBytes.length);
+  }
+
+  /** One write into whichever segment is current once room has been made. */
+  @FunctionalInterface
+  private interface SegmentWrite {
+    void into(SegmentWriter segment) throws IOException;
+  }
+
+  /**
+   * Writes {@code bytes} of records: rolls first when they would overflow a non-empty segment,
+   * deletes the oldest segments while the total bound would be exceeded, then writes. A failed
+   * write deletes the oldest segment and is retried, until nothing older is left to delete.
+   */
+  private void writeMakingRoom(long bytes, SegmentWrite write) throws IOException {
     while (true) {
       try {
-        if (current.records() > 0 && current.sizeBytes() + recordBytes > limits.maxSegmentBytes()) {
+        if (current.records() > 0 && current.sizeBytes() + bytes > limits.maxSegmentBytes()) {
           roll();
         }
-        while (!closed.isEmpty() && closedBytes + current.sizeBytes() + recordBytes > limits.maxTotalBytes()) {
+        while (!closed.isEmpty() && closedBytes + current.sizeBytes() + bytes > limits.maxTotalBytes()) {
           deleteOldest();
         }
-        current.append(sequence, observationFrameBytes);
+        write.into(current);
         break;
       } catch (IOException e) {
         // Most likely a full disk: make room by dropping the oldest data, then try again.
@@ -125,9 +144,7 @@ public final class RollingRecordingWriter implements Closeable {
    * #append(long, byte[])}. On failure none of the records of the failed write are in the file.
    */
   public synchronized void appendAll(List<SerializedObservation> batch) throws IOException {
-    if (closedForGood) {
-      throw new IOException("recording in " + directory + " is closed");
-    }
+    checkOpen();
     int from = 0;
     while (from < batch.size()) {
       // As many records as fit in the current segment (at least one: a new segment takes any record).
@@ -146,31 +163,11 @@ public final class RollingRecordingWriter implements Closeable {
         SerializedObservation only = batch.get(from);
         append(only.sequence(), only.observationFrameBytes());
       } else {
-        appendRun(batch.subList(from, to), bytes);
+        List<SerializedObservation> run = batch.subList(from, to);
+        writeMakingRoom(bytes, segment -> segment.appendAll(run));
       }
       from = to;
     }
-  }
-
-  private void appendRun(List<SerializedObservation> records, long bytes) throws IOException {
-    while (true) {
-      try {
-        if (current.records() > 0 && current.sizeBytes() + bytes > limits.maxSegmentBytes()) {
-          roll();
-        }
-        while (!closed.isEmpty() && closedBytes + current.sizeBytes() + bytes > limits.maxTotalBytes()) {
-          deleteOldest();
-        }
-        current.appendAll(records);
-        break;
-      } catch (IOException e) {
-        if (closed.isEmpty()) {
-          throw e;
-        }
-        deleteOldest();
-      }
-    }
-    forceIfDue();
   }
 
   /** Times forcing records to the device failed (data written, durability against power loss unsure). */

@@ -3,10 +3,10 @@ package dev.headroom.analyzer.postmortem.log;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.headroom.analyzer.postmortem.ByteCount;
+import dev.headroom.analyzer.postmortem.NullWhenAbsent;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalInt;
 
 /**
  * The {@code --json} form of an OOM event: exactly the keys issue 6 fixes, in this order; absent
@@ -35,23 +35,15 @@ public final class OomEventJson {
     n.put("source", e.source());
     n.put("line", e.line());
     n.put("framework", e.framework().id());
-    putInt(n, "gpu_index", e.gpuIndex());
+    NullWhenAbsent.put(n, "gpu_index", e.gpuIndex());
     putBytes(n, "tried_to_allocate_bytes", e.triedToAllocate());
     putBytes(n, "total_capacity_bytes", e.totalCapacity());
     putBytes(n, "free_bytes", e.free());
     putBytes(n, "allocated_by_framework_bytes", e.allocatedByFramework());
     putBytes(n, "reserved_unallocated_bytes", e.reservedUnallocated());
-    putInt(n, "process_count", e.processCount());
+    NullWhenAbsent.put(n, "process_count", e.processCount());
     n.put("verdict", e.verdict().id());
     return n;
-  }
-
-  private static void putInt(ObjectNode n, String key, OptionalInt v) {
-    if (v.isPresent()) {
-      n.put(key, v.getAsInt());
-    } else {
-      n.putNull(key);
-    }
   }
 
   private static void putBytes(ObjectNode n, String key, Optional<ByteCount> v) {

@@ -3,6 +3,7 @@ package dev.headroom.analyzer.postmortem.recording;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.headroom.analyzer.postmortem.NullWhenAbsent;
 
 /** The {@code --json} form of a recording report: one object; bytes as integers, times ISO-8601. */
 public final class RecordingReportJson {
@@ -39,11 +40,7 @@ public final class RecordingReportJson {
       o.put("last_used_bytes", g.lastUsedBytes());
       o.put("last_at", g.lastAt().toString());
       o.put("last_state", g.lastState().name());
-      if (g.trendBytesPerSecond().isPresent()) {
-        o.put("trend_bytes_per_second", g.trendBytesPerSecond().getAsDouble());
-      } else {
-        o.putNull("trend_bytes_per_second");
-      }
+      NullWhenAbsent.put(o, "trend_bytes_per_second", g.trendBytesPerSecond());
     }
     ArrayNode allocs = n.putArray("allocators");
     for (AllocatorTimeline a : r.allocators()) {

@@ -3,6 +3,7 @@ package dev.headroom.analyzer.postmortem.snapshot;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.headroom.analyzer.postmortem.NullWhenAbsent;
 import java.util.Map;
 
 /**
@@ -21,11 +22,7 @@ public final class SnapshotReportJson {
     n.put("kind", "allocator-snapshot");
     n.put("reserved_bytes", r.reservedBytes());
     n.put("allocated_bytes", r.allocatedBytes());
-    if (r.largestFreeBlockBytes().isPresent()) {
-      n.put("largest_free_block_bytes", r.largestFreeBlockBytes().getAsLong());
-    } else {
-      n.putNull("largest_free_block_bytes");
-    }
+    NullWhenAbsent.put(n, "largest_free_block_bytes", r.largestFreeBlockBytes());
     n.put("segments", r.segments());
     n.put("blocks", r.blocks());
     n.put("verdict", r.verdict().id());
@@ -46,11 +43,7 @@ public final class SnapshotReportJson {
       ObjectNode oom = n.putObject("oom");
       oom.put("device", o.device());
       oom.put("requested_bytes", o.requestedBytes());
-      if (o.deviceFreeBytes().isPresent()) {
-        oom.put("device_free_bytes", o.deviceFreeBytes().getAsLong());
-      } else {
-        oom.putNull("device_free_bytes");
-      }
+      NullWhenAbsent.put(oom, "device_free_bytes", o.deviceFreeBytes());
       oom.put("free_block_could_hold", o.freeBlockCouldHold());
     } else {
       n.putNull("oom");
