@@ -410,6 +410,10 @@ class PredictCommandTest {
         .findFirst().orElseThrow();
     assertThat(validation.get("rows").asInt()).isEqualTo(CasesFile.validation().size()).isPositive();
     assertThat(validation.get("headroom").asDouble()).isLessThan(validation.get("baseline_accelerate").asDouble());
+    JsonNode holdout = lines.stream()
+        .filter(n -> n.get("set").asText().equals("holdout") && n.get("group").asText().equals("all"))
+        .findFirst().orElseThrow();
+    assertThat(holdout.get("rows").asInt()).isEqualTo(CasesFile.holdout().size()).isPositive();
   }
 
   @Test

@@ -41,6 +41,7 @@ public final class CasesFile {
       "attention", "loss"), OPTIONAL_SETUP.stream()).toList();
   private static final String CALIBRATION = "/dev/headroom/analyzer/predict/calibration/memory-cases-calibration.csv";
   private static final String VALIDATION = "/dev/headroom/analyzer/predict/calibration/validation-cases.csv";
+  private static final String HOLDOUT = "/dev/headroom/analyzer/predict/calibration/holdout-cases.csv";
 
   private CasesFile() {}
 
@@ -67,6 +68,17 @@ public final class CasesFile {
    */
   public static List<PredictionCase> validation() {
     return parse(CsvTable.bundledText(VALIDATION), "validation-cases.csv");
+  }
+
+  /**
+   * The bundled holdout cases: measurements from sources neither the calibration nor the
+   * validation rows cite, gathered after the model was built, with only the calibration columns.
+   * Their misses led to two terms (FSDP's fragmentation, eager attention's backward), and the FSDP
+   * fragmentation takes its value from the reserved/active pairs those sources publish, so the
+   * holdout rows of those sources do not test that constant (docs/predictor.md says which).
+   */
+  public static List<PredictionCase> holdout() {
+    return parse(CsvTable.bundledText(HOLDOUT), "holdout-cases.csv");
   }
 
   /**

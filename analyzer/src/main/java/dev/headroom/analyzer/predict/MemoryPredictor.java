@@ -226,7 +226,10 @@ public final class MemoryPredictor {
       phase = "optimizer-step";
     }
 
-    double fragmentation = s.expandableSegments() ? c.fragmentationExpandable() : c.fragmentation();
+    boolean fsdpStreams = (s.sharding() == Sharding.FSDP_FULL || s.sharding() == Sharding.FSDP_GRAD_OP)
+        && s.dataParallel() > 1;
+    double fragmentation = s.expandableSegments() ? c.fragmentationExpandable()
+        : fsdpStreams ? c.fragmentationFsdp() : c.fragmentation();
     Breakdown reserved = allocated.plusOverhead((long) (allocated.totalBytes() * fragmentation));
     long nccl = s.gpus() > 1 ? c.ncclBytes() : 0;
     long deviceBeforePaged = reserved.totalBytes() + c.cudaContextBytes() + nccl;

@@ -25,6 +25,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class ActivationCountAgainstAutogradTest {
   private static final Path EXAMPLE = Path.of("..", "samples", "reporters", "pytorch", "llama_loop_example.py");
+  private static final Path ATTENTION_PROBE =
+      Path.of("..", "samples", "reporters", "pytorch", "attention_backward_probe.py");
 
   private static Optional<String> pythonWithTorch() {
     for (String python : List.of("python3", "/usr/bin/python3")) {
@@ -46,9 +48,13 @@ class ActivationCountAgainstAutogradTest {
 
   /** Runs the example with {@code args} (skipping the test without PyTorch); its last line, parsed. */
   private static JsonNode runExample(String... args) throws Exception {
+    return run(EXAMPLE, args);
+  }
+
+  private static JsonNode run(Path script, String... args) throws Exception {
     Optional<String> python = pythonWithTorch();
-    assumeTrue(python.isPresent() && Files.exists(EXAMPLE), "no Python with PyTorch here");
-    List<String> command = new ArrayList<>(List.of(python.get(), EXAMPLE.toString()));
+    assumeTrue(python.isPresent() && Files.exists(script), "no Python with PyTorch here");
+    List<String> command = new ArrayList<>(List.of(python.get(), script.toString()));
     command.addAll(List.of(args));
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -130,5 +136,27 @@ class ActivationCountAgainstAutogradTest {
     assertThat(modelled).isPositive();
     assertThat(counted.get("held_bytes_per_layer_per_token").asDouble()).isEqualTo((double) modelled);
     assertThat(counted.get("held_bytes_after_release").asLong()).isZero();
+  }
+
+  /**
+   * The eager attention's backward transient at the softmax, per score element, against the
+   * resident-set high-water mark of a real backward on the CPU (Linux: the probe reads
+   * /proc/self/status). The MLP is made narrow so that the softmax term is the working set.
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"bf16, bf16-true", "fp32, fp32"})
+  void theEagerSoftmaxBackwardHoldsWhatTheModelCounts(String dtype, String precision) throws Exception {
+    assumeTrue(Files.exists(Path.of("/proc/self/status")), "the probe reads Linux's /proc");
+    JsonNode measured = run(ATTENTION_PROBE, "--heads", "8", "--seq-len", "2048", "--head-dim", "64",
+        "--dtype", dtype);
+    RunSpec spec = RunSpec.parse("{\"model\":{\"layers\":2,\"hidden\":512,\"heads\":8,"
+        + "\"intermediate\":256,\"vocab\":8000,\"mlp\":\"swiglu\"},\"method\":\"full\",\"precision\":\""
+        + precision + "\",\"seq_len\":2048,\"attention\":\"eager\"}", "probe");
+    ActivationModel model = new ActivationModel(spec.model(), spec.setup());
+    int cb = dtype.equals("bf16") ? 2 : 4;
+    double modelledPerScore = (model.backwardWorkingSetPerToken() - 2.0 * cb * 512) / (8 * 2048);
+    assertThat(modelledPerScore).isEqualTo(4.0 + cb);
+    assertThat(measured.get("backward_transient_bytes_per_score").asDouble())
+        .isBetween(modelledPerScore * 0.9, modelledPerScore * 1.1);
   }
 }

@@ -369,4 +369,44 @@ class SetupExtensionsTest {
     assertThat(predict(LITGPT_FSDP_LORA + ",\"grad_accum\":32,\"framework\":\"litgpt\"}").peakBytes(Metric.ALLOCATED))
         .isGreaterThan(predict(LITGPT_FSDP_LORA + ",\"grad_accum\":32}").peakBytes(Metric.ALLOCATED) + (10L << 30));
   }
+
+  @Test
+  void fsdpOverSeveralGpusHoldsMoreReservedSlackThanOneStreamDoes() {
+    String base = "{\"model\":\"llama-2-7b\",\"micro_batch\":4,\"seq_len\":2048,\"grad_ckpt\":\"full\"";
+    PredictorConstants c = PredictorConstants.standard();
+    for (String setup : List.of(",\"gpus\":8,\"sharding\":\"fsdp-full\"}", ",\"gpus\":8,\"sharding\":\"fsdp-grad-op\"}")) {
+      Prediction p = predict(base + setup);
+      assertThat(p.peakBytes(Metric.RESERVED) - p.peakBytes(Metric.ALLOCATED))
+          .as(setup).isEqualTo((long) (p.peakBytes(Metric.ALLOCATED) * c.fragmentationFsdp()));
+    }
+    // One stream's slack where nothing runs on FSDP's streams: one GPU, DDP, DeepSpeed ZeRO-3.
+    for (String setup : List.of("}", ",\"gpus\":8,\"sharding\":\"ddp\"}", ",\"gpus\":8,\"sharding\":\"zero3\"}",
+        ",\"gpus\":1,\"sharding\":\"fsdp-full\"}")) {
+      Prediction p = predict(base + setup);
+      assertThat(p.peakBytes(Metric.RESERVED) - p.peakBytes(Metric.ALLOCATED))
+          .as(setup).isEqualTo((long) (p.peakBytes(Metric.ALLOCATED) * c.fragmentation()));
+    }
+    Prediction expandable = predict(base + ",\"gpus\":8,\"sharding\":\"fsdp-full\",\"expandable_segments\":true}");
+    assertThat(expandable.peakBytes(Metric.RESERVED) - expandable.peakBytes(Metric.ALLOCATED))
+        .isEqualTo((long) (expandable.peakBytes(Metric.ALLOCATED) * c.fragmentationExpandable()));
+    assertThat(c.fragmentationFsdp()).isGreaterThan(c.fragmentation());
+  }
+
+  @Test
+  void eagerAttentionsSoftmaxBackwardCanMakeTheBackwardThePeak() {
+    String llama = "{\"model\":\"llama-2-7b\",\"method\":\"lora\",\"precision\":\"bf16-true\",\"micro_batch\":4,"
+        + "\"seq_len\":2048,\"grad_ckpt\":\"full\",\"attention\":";
+    Prediction eager = predict(llama + "\"eager\"}");
+    Prediction sdpa = predict(llama + "\"sdpa\"}");
+    assertThat(eager.peakPhase()).isEqualTo("backward");
+    RunSpec spec = RunSpec.parse(llama + "\"eager\"}", "test");
+    // (4 + 2) bytes a score element for HF's fp32 softmax, over 32 heads × 2048 keys, plus the
+    // residual stream's gradients: wider than the MLP's 3i + 2h.
+    long perToken = new ActivationModel(spec.model(), spec.setup()).backwardWorkingSetPerToken();
+    assertThat(perToken).isEqualTo(6L * 32 * 2048 + 2L * 2 * 4096);
+    RunSpec sdpaSpec = RunSpec.parse(llama + "\"sdpa\"}", "test");
+    assertThat(new ActivationModel(sdpaSpec.model(), sdpaSpec.setup()).backwardWorkingSetPerToken())
+        .isEqualTo(2L * (3 * 11008 + 2 * 4096));
+    assertThat(eager.peakBytes(Metric.ALLOCATED)).isGreaterThan(sdpa.peakBytes(Metric.ALLOCATED));
+  }
 }

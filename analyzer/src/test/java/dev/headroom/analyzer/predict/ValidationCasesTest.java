@@ -32,6 +32,19 @@ class ValidationCasesTest {
     assertThat(validation).allSatisfy(v -> assertThat(calibrationSetups).doesNotContain(setupKey(v)));
   }
 
+  @Test
+  void theHoldoutRowsParseAreMeasuredAndRepeatNoOtherRow() {
+    List<PredictionCase> holdout = CasesFile.holdout();
+    assertThat(holdout).hasSizeGreaterThanOrEqualTo(20);
+    assertThat(holdout).allSatisfy(c -> {
+      assertThat(c).isInstanceOf(PredictionCase.Valid.class);
+      assertThat(((PredictionCase.Valid) c).measuredGib()).isPresent();
+    });
+    Set<String> otherIds = java.util.stream.Stream.concat(CasesFile.calibration().stream(), CasesFile.validation().stream())
+        .map(PredictionCase::id).collect(Collectors.toSet());
+    assertThat(holdout).extracting(PredictionCase::id).doesNotContainAnyElementsOf(otherIds).doesNotHaveDuplicates();
+  }
+
   private static String setupKey(PredictionCase.Valid c) {
     return c.spec().model().params() + "/" + c.spec().setup() + "/" + c.metric();
   }

@@ -47,6 +47,9 @@ import picocli.CommandLine.Option;
           + "from the same sources that are not calibration rows and from which no constant was set, "
           + "with only the columns a user's cases file has. It is the nearest figure to the error on "
           + "runs the model has not seen.",
+      "And once as set=holdout: samples/calibration/holdout-cases.csv, measurements from sources that "
+          + "neither other file cites, gathered after the model was built (docs/predictor.md says which "
+          + "of their sources also gave a constant its value).",
       "One JSON line per figure. Target: median <= 10 %%, p90 <= 25 %%."
     })
 public final class PredictBench implements Runnable {
@@ -107,6 +110,7 @@ public final class PredictBench implements Runnable {
       List<Row> described = measuredRows(predictor, CasesFile.calibrationDescribed());
       printGroups(out, "described", described);
       printGroups(out, "validation", measuredRows(predictor, CasesFile.validation()));
+      printGroups(out, "holdout", measuredRows(predictor, CasesFile.holdout()));
     }
     out.flush();
   }
