@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** The spellings of HF, Lightning and DeepSpeed are read as the labels they mean, and only those. */
@@ -40,21 +41,24 @@ class SpellingAliasesTest {
     assertThat(spellings).doesNotHaveDuplicates();
   }
 
-  @Test
-  void toolSpellingsReadAsTheirLabel() {
-    assertThat(Labeled.parse(Optimizer.values(), "paged_adamw_32bit", "optimizer", "t")).isEqualTo(Optimizer.PAGED_ADAMW);
-    assertThat(Labeled.parse(Optimizer.values(), "adamw_bnb_8bit", "optimizer", "t")).isEqualTo(Optimizer.ADAMW_8BIT);
-    assertThat(Labeled.parse(Optimizer.values(), "adamw_torch", "optimizer", "t")).isEqualTo(Optimizer.ADAMW);
-    assertThat(Labeled.parse(Precision.values(), "bf16", "precision", "t")).isEqualTo(Precision.BF16_MIXED);
-    assertThat(Labeled.parse(Precision.values(), "16-mixed", "precision", "t")).isEqualTo(Precision.FP16_MIXED);
-    assertThat(Labeled.parse(Precision.values(), "32-true", "precision", "t")).isEqualTo(Precision.FP32);
-    assertThat(Labeled.parse(Sharding.values(), "FULL_SHARD", "sharding", "t")).isEqualTo(Sharding.FSDP_FULL);
-    assertThat(Labeled.parse(Sharding.values(), "zero_stage_3", "sharding", "t")).isEqualTo(Sharding.ZERO3);
-    assertThat(Labeled.parse(Attention.values(), "flash_attention_2", "attention", "t")).isEqualTo(Attention.FLASH);
-    assertThat(Labeled.parse(Checkpointing.values(), "true", "grad_ckpt", "t")).isEqualTo(Checkpointing.FULL);
-    assertThat(Labeled.parse(Loss.values(), "liger", "loss", "t")).isEqualTo(Loss.FUSED);
-    assertThat(Labeled.parse(Metric.values(), "max_memory_reserved", "metric", "t")).isEqualTo(Metric.RESERVED);
-    assertThat(Labeled.parse(Metric.values(), "nvidia-smi", "metric", "t")).isEqualTo(Metric.DEVICE);
+  private static final java.util.Map<String, java.util.function.Function<String, Labeled>> BY_FIELD = java.util.Map.of(
+      "optimizer", t -> Labeled.parse(Optimizer.values(), t, "optimizer", "t"),
+      "precision", t -> Labeled.parse(Precision.values(), t, "precision", "t"),
+      "sharding", t -> Labeled.parse(Sharding.values(), t, "sharding", "t"),
+      "attention", t -> Labeled.parse(Attention.values(), t, "attention", "t"),
+      "grad_ckpt", t -> Labeled.parse(Checkpointing.values(), t, "grad_ckpt", "t"),
+      "loss", t -> Labeled.parse(Loss.values(), t, "loss", "t"),
+      "metric", t -> Labeled.parse(Metric.values(), t, "metric", "t"));
+
+  @ParameterizedTest(name = "{0} {1} -> {2}")
+  @CsvSource({
+      "optimizer, paged_adamw_32bit, paged-adamw", "optimizer, adamw_bnb_8bit, adamw-8bit",
+      "optimizer, adamw_torch, adamw", "precision, bf16, bf16-mixed", "precision, 16-mixed, fp16-mixed",
+      "precision, 32-true, fp32", "sharding, FULL_SHARD, fsdp-full", "sharding, zero_stage_3, zero3",
+      "attention, flash_attention_2, flash", "grad_ckpt, true, full", "loss, liger, fused",
+      "metric, max_memory_reserved, reserved", "metric, nvidia-smi, device"})
+  void toolSpellingsReadAsTheirLabel(String field, String spelled, String label) {
+    assertThat(BY_FIELD.get(field).apply(spelled).label()).isEqualTo(label);
   }
 
   @Test

@@ -12,7 +12,10 @@ class ValidationCasesTest {
 
   @Test
   void everyValidationRowParsesAndHasAMeasuredPeak() {
-    List<PredictionCase> cases = CasesFile.validation();
+    assertParsedAndMeasured(CasesFile.validation());
+  }
+
+  private static void assertParsedAndMeasured(List<PredictionCase> cases) {
     assertThat(cases).hasSizeGreaterThanOrEqualTo(20);
     assertThat(cases).allSatisfy(c -> {
       assertThat(c).isInstanceOf(PredictionCase.Valid.class);
@@ -35,11 +38,7 @@ class ValidationCasesTest {
   @Test
   void theHoldoutRowsParseAreMeasuredAndRepeatNoOtherRow() {
     List<PredictionCase> holdout = CasesFile.holdout();
-    assertThat(holdout).hasSizeGreaterThanOrEqualTo(20);
-    assertThat(holdout).allSatisfy(c -> {
-      assertThat(c).isInstanceOf(PredictionCase.Valid.class);
-      assertThat(((PredictionCase.Valid) c).measuredGib()).isPresent();
-    });
+    assertParsedAndMeasured(holdout);
     Set<String> otherIds = java.util.stream.Stream.concat(CasesFile.calibration().stream(), CasesFile.validation().stream())
         .map(PredictionCase::id).collect(Collectors.toSet());
     assertThat(holdout).extracting(PredictionCase::id).doesNotContainAnyElementsOf(otherIds).doesNotHaveDuplicates();
