@@ -176,6 +176,19 @@ def _bnb_4bit_keeps_input():
     return release < (0, 43, 2) if release else None
 
 
+def _norms_in_fp32(model):
+    """Whether the model's norm weights are fp32 while it has 16-bit parameters (PEFT's
+    prepare_model_for_kbit_training keeps them so); None when the model has no norm modules."""
+    modules = getattr(model, "named_modules", None)
+    if modules is None:
+        return None
+    norms = [m.weight.dtype for name, m in modules()
+             if "norm" in name.rsplit(".", 1)[-1].lower() and getattr(m, "weight", None) is not None]
+    if not norms:
+        return None
+    return all(str(d) == "torch.float32" for d in norms)
+
+
 def run_spec_from(model=None, training_args=None, seq_len=None, **overrides):
     """A run spec for the predictor (docs/predictor.md) from what the training script has.
 
@@ -218,6 +231,9 @@ def run_spec_from(model=None, training_args=None, seq_len=None, **overrides):
                 keeps = _bnb_4bit_keeps_input()
                 if keeps is not None:
                     spec["quant_keeps_input"] = keeps
+                fp32_norms = _norms_in_fp32(model)
+                if fp32_norms is not None:
+                    spec["fp32_norms"] = fp32_norms
             elif _get(quant, "load_in_8bit"):
                 spec["quant"] = "int8"
         attention = _get(config, "_attn_implementation")

@@ -277,6 +277,26 @@ class RunSpecTest(unittest.TestCase):
         args.use_liger_kernel = False
         self.assertNotIn("loss", headroom_reporter.run_spec_from("llama-3-8b", args, gpu="L4"))
 
+    def test_a_4bit_model_declares_whether_its_norms_are_fp32(self):
+        config = {"model_type": "llama", "hidden_size": 64,
+                  "quantization_config": {"load_in_4bit": True}}
+
+        def module(dtype):
+            return types.SimpleNamespace(weight=types.SimpleNamespace(dtype=dtype))
+
+        norm = module("torch.bfloat16")
+        layers = [("model.layers.0.input_layernorm", norm), ("model.layers.0.self_attn.q_proj", module("torch.uint8")),
+                  ("model.norm", module("torch.bfloat16"))]
+        model = types.SimpleNamespace(config=config, peft_config={"default": types.SimpleNamespace(r=8)},
+                                      named_modules=lambda: iter(layers))
+        self.assertIs(headroom_reporter.run_spec_from(model, gpu="L4")["fp32_norms"], False)
+        # What prepare_model_for_kbit_training does: every norm in fp32 (the 4-bit weights stay).
+        layers[0] = ("model.layers.0.input_layernorm", module("torch.float32"))
+        layers[2] = ("model.norm", module("torch.float32"))
+        self.assertIs(headroom_reporter.run_spec_from(model, gpu="L4")["fp32_norms"], True)
+        # A config alone says nothing about the parameters' dtypes.
+        self.assertNotIn("fp32_norms", headroom_reporter.run_spec_from(types.SimpleNamespace(config=config), gpu="L4"))
+
     def test_the_installed_bitsandbytes_says_whether_4bit_matmuls_keep_their_input(self):
         config = {"model_type": "llama", "hidden_size": 4096,
                   "quantization_config": {"load_in_4bit": True, "bnb_4bit_use_double_quant": True}}

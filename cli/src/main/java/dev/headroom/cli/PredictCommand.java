@@ -204,6 +204,13 @@ final class PredictCommand implements Runnable {
           + "NF4 (torchtune); the PyTorch reporter sets it from the installed library (default: true).")
   Boolean quantKeepsInput;
 
+  @Option(names = "--fp32-norms", arity = "0..1", paramLabel = "BOOL",
+      description = "The norm weights are fp32 in a 16-bit model (PEFT's prepare_model_for_kbit_training, TRL's "
+          + "SFTTrainer for a 4-bit model, the QLoRA script): with bitsandbytes linears the residual stream and "
+          + "every checkpointed layer input are fp32 (default: true for qlora with bf16-mixed/fp16-mixed, "
+          + "HF Trainer's path; false otherwise).")
+  Boolean fp32Norms;
+
   @Option(names = "--framework", paramLabel = "F",
       description = "Whose training code runs: generic (HF transformers/PEFT-like; torchtune and torchtitan "
           + "match it closely) | litgpt (fused q|k|v with its LoRA padding, fp32 chunked logits, a quantised "
@@ -383,6 +390,9 @@ final class PredictCommand implements Runnable {
     }
     if (loopKeepsLastStep != null) {
       node.put("loop_keeps_last_step", loopKeepsLastStep);
+    }
+    if (fp32Norms != null) {
+      node.put("fp32_norms", fp32Norms);
     }
     if (quantKeepsInput != null) {
       node.put("quant_keeps_input", quantKeepsInput);
@@ -619,6 +629,9 @@ final class PredictCommand implements Runnable {
       }
       if (s.quant() != TrainingSetup.Quant.NONE && !s.quantKeepsInput()) {
         extras.add("quantised matmuls keep no input");
+      }
+      if (s.quant() != TrainingSetup.Quant.NONE && s.fp32Norms()) {
+        extras.add("fp32 norms (fp32 residual stream)");
       }
       if (s.expandableSegments()) {
         extras.add("expandable segments");

@@ -269,7 +269,12 @@ final class ActivationModel {
 
   /** Checkpointed layer: its input only (the residual stream). */
   long layerInputPerToken() {
-    return cb * a.hidden();
+    return residualBytes() * a.hidden();
+  }
+
+  /** Bytes of a residual-stream element: fp32 where fp32 norms feed bitsandbytes linears. */
+  private long residualBytes() {
+    return s.fp32Norms() && s.quant() != TrainingSetup.Quant.NONE ? Math.max(4, cb) : cb;
   }
 
   /**
@@ -282,7 +287,7 @@ final class ActivationModel {
     long h = a.hidden();
     long i = a.intermediate();
     long mlpMatmulOutputs = a.mlp().gated() ? cb * (2 * i + h) : cb * (i + h);
-    return cb * h
+    return residualBytes() * h
         + cb * (a.attentionWidth() + 2 * a.kvWidth())
         + cb * a.attentionWidth() + 4L * a.heads()
         + mlpMatmulOutputs / 2;

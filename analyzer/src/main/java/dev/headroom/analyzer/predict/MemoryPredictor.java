@@ -155,6 +155,12 @@ public final class MemoryPredictor {
         gathered = 2 * layerStoredBytes + rootStoredBytes; // current + prefetched block, and the root
         // unsharded gradient of one unit before reduce-scatter (the whole flat parameter when mixed)
         unitGrads = mixedUnits ? layerStoredBytes : layerTrainable * cb;
+        if (sh == Sharding.ZERO3 && !optOff) {
+          // DeepSpeed stage 3 allocates its reduce bucket (reduce_bucket_size elements) when the
+          // optimizer is built and keeps it for the run (stage3.py, contiguous_gradients, the
+          // default); its flat gradient partition is counted with the gradients below.
+          persistentComm = Math.min(c.zeroBucketElements(), trainable / tp) * cb;
+        }
       }
       case NONE -> { }
     }
@@ -190,7 +196,10 @@ public final class MemoryPredictor {
     // Under no_sync() FSDP skips the reduce-scatter on accumulation micro-steps and keeps each
     // unit's gradient unsharded until the synchronising one (PyTorch FSDP no_sync docs).
     boolean unshardedAccumulation = gradsPersist && s.noSyncAccumulation() && fsdp && !optOff;
-    long persistentGrads = !gradsPersist ? 0 : unshardedAccumulation ? (long) gradsAll : grads;
+    // DeepSpeed stage 3 also allocates this GPU's whole gradient partition, flat, with the
+    // optimizer (grad_partitions_flat_buffer), so its gradients exist from the first forward.
+    boolean zeroGradBuffer = sh == Sharding.ZERO3 && !optOff;
+    long persistentGrads = !gradsPersist && !zeroGradBuffer ? 0 : unshardedAccumulation ? (long) gradsAll : grads;
     // The head's weight gradient is the first large one backward produces. With the optimizer
     // in backward it is also the largest gradient ever alive, plus that parameter's own
     // foreach temporary while it is stepped.
@@ -226,8 +235,10 @@ public final class MemoryPredictor {
       phase = "optimizer-step";
     }
 
+    // FSDP's communication streams exist once it shards over more than one GPU; DeepSpeed stage 3
+    // reduces on a side stream (overlap_comm, true by default for stage 3) even on one GPU.
     boolean fsdpStreams = (s.sharding() == Sharding.FSDP_FULL || s.sharding() == Sharding.FSDP_GRAD_OP)
-        && s.dataParallel() > 1;
+        && s.dataParallel() > 1 || s.sharding() == Sharding.ZERO3;
     double fragmentation = s.expandableSegments() ? c.fragmentationExpandable()
         : fsdpStreams ? c.fragmentationFsdp() : c.fragmentation();
     Breakdown reserved = allocated.plusOverhead((long) (allocated.totalBytes() * fragmentation));

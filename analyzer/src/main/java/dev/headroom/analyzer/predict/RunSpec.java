@@ -31,7 +31,7 @@ public record RunSpec(Architecture model, TrainingSetup setup, Gpu gpu) {
       "lora_dropout", "quant", "precision", "optimizer", "micro_batch", "seq_len", "grad_ckpt",
       "attention", "loss", "grad_accum", "gpus", "sharding", "offload", "gpu",
       "expandable_segments", "tensor_parallel", "optimizer_in_backward", "optimizer_foreach",
-      "fsdp_mixed_units", "accumulate_no_sync", "loop_keeps_output", "loop_keeps_last_step", "quant_keeps_input", "framework");
+      "fsdp_mixed_units", "accumulate_no_sync", "loop_keeps_output", "loop_keeps_last_step", "quant_keeps_input", "fp32_norms", "framework");
 
   public RunSpec withSetup(TrainingSetup s) {
     return new RunSpec(model, s, gpu);
@@ -125,6 +125,10 @@ public record RunSpec(Architecture model, TrainingSetup setup, Gpu gpu) {
           .loopKeepsOutput(v.bool("loop_keeps_output", d.loopKeepsOutput()))
           .loopKeepsLastStep(v.bool("loop_keeps_last_step", d.loopKeepsLastStep()))
           .quantKeepsInput(v.bool("quant_keeps_input", d.quantKeepsInput()))
+          // A mixed-precision QLoRA is HF Trainer's autocast over PEFT's kbit preparation, which
+          // keeps the norms fp32; torchtune, litgpt and fsdp_qlora train QLoRA in bf16-true.
+          .fp32Norms(v.bool("fp32_norms", method == Method.QLORA
+              && v.label("precision", Precision.values(), d.precision()).fp32Master()))
           .framework(v.label("framework", Framework.values(), d.framework()))
           .build();
       return new RunSpec(model, setup, gpu);
@@ -186,6 +190,7 @@ public record RunSpec(Architecture model, TrainingSetup setup, Gpu gpu) {
     o.put("loop_keeps_output", s.loopKeepsOutput());
     o.put("loop_keeps_last_step", s.loopKeepsLastStep());
     o.put("quant_keeps_input", s.quantKeepsInput());
+    o.put("fp32_norms", s.fp32Norms());
     o.put("framework", s.framework().label());
     return o;
   }

@@ -46,6 +46,13 @@ import java.util.function.UnaryOperator;
  *     {@code ctx.tensors = (A, B)}, removed by bitsandbytes PR #1270, July 2024) and its 8-bit
  *     {@code MatMul8bitLt} still does; false for bitsandbytes 4-bit from 0.43.2 on and for
  *     torchao's NF4 ({@code LinearNF4} saves only the weight), which torchtune uses
+ * @param fp32Norms the norm weights are fp32 while the model computes in 16 bits: PEFT's
+ *     {@code prepare_model_for_kbit_training} casts every non-quantised parameter to fp32, TRL's
+ *     SFTTrainer calls it for a 4-bit model and then keeps the norms fp32, as the QLoRA reference
+ *     script does. An fp32 norm weight promotes its output to fp32, a bitsandbytes linear returns
+ *     its input's dtype ({@code out.to(inp_dtype)}), so from the first MLP on the residual stream,
+ *     and with it every checkpointed layer input, is fp32. Matters with {@code quant} only: a plain
+ *     {@code nn.Linear} under autocast returns 16 bits and the stream stays 16-bit
  * @param framework whose model and training code runs: {@link Framework#LITGPT} adds what litgpt's
  *     implementation keeps beyond the generic count (see {@link Framework})
  */
@@ -75,6 +82,7 @@ public record TrainingSetup(
     boolean loopKeepsOutput,
     boolean loopKeepsLastStep,
     boolean quantKeepsInput,
+    boolean fp32Norms,
     Framework framework) {
 
   public TrainingSetup {
@@ -176,6 +184,10 @@ public record TrainingSetup(
     if (!quantKeepsInput && quant == Quant.NONE) {
       notes.add("quant_keeps_input false describes a quantised matmul, and quant is none; ignored here");
     }
+    if (fp32Norms && quant == Quant.NONE) {
+      notes.add("fp32_norms changes memory only with a quantised (bitsandbytes) model: a 16-bit linear under"
+          + " autocast returns 16 bits, so the residual stream stays 16-bit; ignored here");
+    }
     return notes;
   }
 
@@ -212,6 +224,7 @@ public record TrainingSetup(
     private boolean loopKeepsOutput;
     private boolean loopKeepsLastStep = true;
     private boolean quantKeepsInput = true;
+    private boolean fp32Norms;
     private Framework framework = Framework.GENERIC;
 
     public Builder() {
@@ -243,6 +256,7 @@ public record TrainingSetup(
       loopKeepsOutput = s.loopKeepsOutput;
       loopKeepsLastStep = s.loopKeepsLastStep;
       quantKeepsInput = s.quantKeepsInput;
+      fp32Norms = s.fp32Norms;
       framework = s.framework;
     }
 
@@ -271,6 +285,7 @@ public record TrainingSetup(
     public Builder loopKeepsOutput(boolean v) { loopKeepsOutput = v; return this; }
     public Builder loopKeepsLastStep(boolean v) { loopKeepsLastStep = v; return this; }
     public Builder quantKeepsInput(boolean v) { quantKeepsInput = v; return this; }
+    public Builder fp32Norms(boolean v) { fp32Norms = v; return this; }
     public Builder framework(Framework v) { framework = v; return this; }
 
     /** The setup, checked as the record's constructor checks every setup. */
@@ -278,7 +293,7 @@ public record TrainingSetup(
       return new TrainingSetup(method, loraRank, loraTargets, loraDropout, quant, precision, optimizer,
           microBatch, seqLen, checkpointing, attention, loss, gradAccum, gpus, sharding, offload,
           expandableSegments, tensorParallel, optimizerInBackward, optimizerForeach, fsdpMixedUnits,
-          accumulateNoSync, loopKeepsOutput, loopKeepsLastStep, quantKeepsInput, framework);
+          accumulateNoSync, loopKeepsOutput, loopKeepsLastStep, quantKeepsInput, fp32Norms, framework);
     }
   }
 

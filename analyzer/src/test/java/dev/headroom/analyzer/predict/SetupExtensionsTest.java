@@ -374,14 +374,15 @@ class SetupExtensionsTest {
   void fsdpOverSeveralGpusHoldsMoreReservedSlackThanOneStreamDoes() {
     String base = "{\"model\":\"llama-2-7b\",\"micro_batch\":4,\"seq_len\":2048,\"grad_ckpt\":\"full\"";
     PredictorConstants c = PredictorConstants.standard();
-    for (String setup : List.of(",\"gpus\":8,\"sharding\":\"fsdp-full\"}", ",\"gpus\":8,\"sharding\":\"fsdp-grad-op\"}")) {
+    // DeepSpeed stage 3 reduces on a side stream (overlap_comm) even on one GPU.
+    for (String setup : List.of(",\"gpus\":8,\"sharding\":\"fsdp-full\"}", ",\"gpus\":8,\"sharding\":\"fsdp-grad-op\"}",
+        ",\"gpus\":8,\"sharding\":\"zero3\"}", ",\"gpus\":1,\"sharding\":\"zero3\"}")) {
       Prediction p = predict(base + setup);
       assertThat(p.peakBytes(Metric.RESERVED) - p.peakBytes(Metric.ALLOCATED))
           .as(setup).isEqualTo((long) (p.peakBytes(Metric.ALLOCATED) * c.fragmentationFsdp()));
     }
-    // One stream's slack where nothing runs on FSDP's streams: one GPU, DDP, DeepSpeed ZeRO-3.
-    for (String setup : List.of("}", ",\"gpus\":8,\"sharding\":\"ddp\"}", ",\"gpus\":8,\"sharding\":\"zero3\"}",
-        ",\"gpus\":1,\"sharding\":\"fsdp-full\"}")) {
+    // One stream's slack where nothing runs on another stream: one GPU, DDP, FSDP over one GPU.
+    for (String setup : List.of("}", ",\"gpus\":8,\"sharding\":\"ddp\"}", ",\"gpus\":1,\"sharding\":\"fsdp-full\"}")) {
       Prediction p = predict(base + setup);
       assertThat(p.peakBytes(Metric.RESERVED) - p.peakBytes(Metric.ALLOCATED))
           .as(setup).isEqualTo((long) (p.peakBytes(Metric.ALLOCATED) * c.fragmentation()));
@@ -408,5 +409,43 @@ class SetupExtensionsTest {
     assertThat(new ActivationModel(sdpaSpec.model(), sdpaSpec.setup()).backwardWorkingSetPerToken())
         .isEqualTo(2L * (3 * 11008 + 2 * 4096));
     assertThat(eager.peakBytes(Metric.ALLOCATED)).isGreaterThan(sdpa.peakBytes(Metric.ALLOCATED));
+  }
+
+  @Test
+  void deepSpeedStage3HoldsItsReduceBucketAndFlatGradientPartitionFromTheFirstForward() {
+    String base = "{\"model\":\"llama-3-8b\",\"precision\":\"fp16-mixed\",\"micro_batch\":1,\"seq_len\":2048,"
+        + "\"grad_ckpt\":\"full\",\"gpus\":8,\"sharding\":";
+    Prediction zero3 = predict(base + "\"zero3\"}");
+    Prediction fsdp = predict(base + "\"fsdp-full\"}");
+    Breakdown z = zero3.breakdown(Metric.ALLOCATED);
+    Breakdown f = fsdp.breakdown(Metric.ALLOCATED);
+    assertThat(zero3.peakPhase()).isEqualTo(fsdp.peakPhase()).isNotEqualTo("optimizer-step");
+    // This GPU's fp16 gradient partition exists at the loss too: 8,030,261,248 × 2 B / 8.
+    assertThat(f.gradientsBytes()).isZero();
+    assertThat(z.gradientsBytes()).isEqualTo(8_030_261_248L * 2 / 8);
+    // And the reduce bucket, reduce_bucket_size = 5e8 fp16 elements.
+    assertThat(z.overheadBytes() - f.overheadBytes()).isEqualTo(500_000_000L * 2);
+  }
+
+  @Test
+  void fp32NormsMakeACheckpointedQloraKeepFp32LayerInputs() {
+    String qlora = "{\"model\":\"mistral-7b\",\"method\":\"qlora\",\"lora_targets\":\"all-linear\",\"micro_batch\":4,"
+        + "\"seq_len\":4096,\"grad_ckpt\":\"full\",\"attention\":\"flash\",\"quant_keeps_input\":false,\"precision\":";
+    RunSpec mixed = RunSpec.parse(qlora + "\"bf16-mixed\"}", "test");
+    RunSpec pure = RunSpec.parse(qlora + "\"bf16-true\"}", "test");
+    // HF Trainer's autocast over PEFT's kbit preparation by default; bf16-true stacks keep bf16 norms.
+    assertThat(mixed.setup().fp32Norms()).isTrue();
+    assertThat(pure.setup().fp32Norms()).isFalse();
+    assertThat(new ActivationModel(mixed.model(), mixed.setup()).layerInputPerToken()).isEqualTo(4L * 4096);
+    assertThat(new ActivationModel(pure.model(), pure.setup()).layerInputPerToken()).isEqualTo(2L * 4096);
+    RunSpec said = RunSpec.parse(qlora + "\"bf16-mixed\",\"fp32_norms\":false}", "test");
+    long extra = predict(qlora + "\"bf16-mixed\"}").peakBytes(Metric.ALLOCATED)
+        - PREDICTOR.predict(said).peakBytes(Metric.ALLOCATED);
+    // Two more bytes an element of every layer's kept input: 32 layers × 4096 × 16,384 tokens.
+    assertThat(extra).isEqualTo(2L * 4096 * 32 * 4 * 4096);
+    // Without bitsandbytes linears the stream stays 16-bit, and the setting says it is inert.
+    RunSpec lora = RunSpec.parse("{\"model\":\"mistral-7b\",\"method\":\"lora\",\"grad_ckpt\":\"full\",\"fp32_norms\":true}", "test");
+    assertThat(new ActivationModel(lora.model(), lora.setup()).layerInputPerToken()).isEqualTo(2L * 4096);
+    assertThat(lora.setup().inertSettings()).anySatisfy(n -> assertThat(n).startsWith("fp32_norms changes memory only"));
   }
 }
