@@ -117,7 +117,8 @@ public final class FitLadder {
           }
           // Recommended today: a current bitsandbytes, whose 4-bit matmul keeps no input.
           return spec.withSetup(s.with(b -> {
-            b.method(Method.QLORA).quant(Quant.NF4_DQ).quantKeepsInput(false);
+            b.method(Method.QLORA).quant(Quant.NF4_DQ).quantKeepsInput(false)
+                .fp32Norms(TrainingSetup.fp32NormsByDefault(Method.QLORA, s.precision()));
             // A full fine-tune has no adapters yet: the QLoRA paper's recipe, r16 on every linear.
             return s.method() == Method.FULL ? b.loraRank(16).loraTargets(LoraTarget.allLinear()) : b;
           }));

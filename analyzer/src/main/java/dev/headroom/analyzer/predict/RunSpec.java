@@ -125,10 +125,8 @@ public record RunSpec(Architecture model, TrainingSetup setup, Gpu gpu) {
           .loopKeepsOutput(v.bool("loop_keeps_output", d.loopKeepsOutput()))
           .loopKeepsLastStep(v.bool("loop_keeps_last_step", d.loopKeepsLastStep()))
           .quantKeepsInput(v.bool("quant_keeps_input", d.quantKeepsInput()))
-          // A mixed-precision QLoRA is HF Trainer's autocast over PEFT's kbit preparation, which
-          // keeps the norms fp32; torchtune, litgpt and fsdp_qlora train QLoRA in bf16-true.
-          .fp32Norms(v.bool("fp32_norms", method == Method.QLORA
-              && v.label("precision", Precision.values(), d.precision()).fp32Master()))
+          .fp32Norms(v.bool("fp32_norms", TrainingSetup.fp32NormsByDefault(method,
+              v.label("precision", Precision.values(), d.precision()))))
           .framework(v.label("framework", Framework.values(), d.framework()))
           .build();
       return new RunSpec(model, setup, gpu);

@@ -138,6 +138,15 @@ public record TrainingSetup(
     return change.apply(toBuilder()).build();
   }
 
+  /**
+   * Whether a setup that does not say has fp32 norms: a mixed-precision QLoRA is HF Trainer's
+   * autocast over PEFT's kbit preparation, which keeps them fp32; torchtune, litgpt and
+   * fsdp_qlora train QLoRA in bf16-true.
+   */
+  public static boolean fp32NormsByDefault(Method method, Precision precision) {
+    return method == Method.QLORA && precision.fp32Master();
+  }
+
   /** GPUs that hold replicas or shards of the same tensor-parallel slice: {@code gpus / t}. */
   public int dataParallel() {
     return gpus / tensorParallel;

@@ -73,6 +73,9 @@ class FitLadderTest {
     FitLadder.Rung qlora = FitLadder.standard().climb(full).stream()
         .filter(r -> r.name().startsWith("QLoRA")).findFirst().orElseThrow();
     assertThat(qlora.spec().setup().quantKeepsInput()).isFalse();
+    // ...and, trained in mixed precision, HF's kbit preparation: fp32 norms, as a spec would default.
+    assertThat(qlora.spec().setup().precision().fp32Master()).isTrue();
+    assertThat(qlora.spec().setup().fp32Norms()).isTrue();
   }
 
   @Test
