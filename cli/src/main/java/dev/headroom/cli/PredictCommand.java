@@ -211,6 +211,12 @@ final class PredictCommand implements Runnable {
           + "HF Trainer's path; false otherwise).")
   Boolean fp32Norms;
 
+  @Option(names = "--liger-kernels", arity = "0..1", paramLabel = "BOOL",
+      description = "Liger-Kernel's RMSNorm and SwiGLU/GeGLU kernels replace HF's (use_liger_kernel): the norms "
+          + "keep their 16-bit input, the activation only the gate and up outputs (default: true with "
+          + "--loss fused, Liger's usual companion; false otherwise).")
+  Boolean ligerKernels;
+
   @Option(names = "--framework", paramLabel = "F",
       description = "Whose training code runs: generic (HF transformers/PEFT-like; torchtune and torchtitan "
           + "match it closely) | litgpt (fused q|k|v with its LoRA padding, fp32 chunked logits, a quantised "
@@ -393,6 +399,9 @@ final class PredictCommand implements Runnable {
     }
     if (fp32Norms != null) {
       node.put("fp32_norms", fp32Norms);
+    }
+    if (ligerKernels != null) {
+      node.put("liger_kernels", ligerKernels);
     }
     if (quantKeepsInput != null) {
       node.put("quant_keeps_input", quantKeepsInput);
@@ -632,6 +641,9 @@ final class PredictCommand implements Runnable {
       }
       if (s.quant() != TrainingSetup.Quant.NONE && s.fp32Norms()) {
         extras.add("fp32 norms (fp32 residual stream)");
+      }
+      if (s.ligerKernels()) {
+        extras.add("Liger kernels");
       }
       if (s.expandableSegments()) {
         extras.add("expandable segments");

@@ -175,7 +175,9 @@ final class ActivationModel {
     Set<LoraTarget> mlpIn = a.mlp().gated() ? Set.of(LoraTarget.GATE, LoraTarget.UP) : Set.of(LoraTarget.UP);
     bytes += linearInput(h, mlpIn, sharedNorm && attentionInputKept);
     if (a.mlp().gated()) {
-      bytes += 3 * cb * i; // gate output (activation input), activation output and up output (product inputs)
+      // gate output (activation input), activation output and up output (product inputs); Liger's
+      // fused activation keeps the gate and up outputs only and recomputes the activation.
+      bytes += (liger() ? 2 : 3) * cb * i;
     } else {
       bytes += cb * i; // up output (GeLU input)
     }
@@ -199,6 +201,9 @@ final class ActivationModel {
 
   /** An RMSNorm over {@code width} channels: its fp32 input, and the product input when the weight trains. */
   private long normKeeps(long width) {
+    if (liger()) {
+      return cb * width + 4; // Liger's RMSNorm: the 16-bit input and one fp32 rstd a row
+    }
     long product = a.family().normWeightInFp32() ? 4 : cb;
     return Math.max(4, cb) * width + (baseTrainable() ? product * width : 0);
   }
@@ -270,6 +275,11 @@ final class ActivationModel {
   /** Checkpointed layer: its input only (the residual stream). */
   long layerInputPerToken() {
     return residualBytes() * a.hidden();
+  }
+
+  /** Liger's norm and activation kernels, where they apply: RMSNorm blocks with a gated MLP. */
+  private boolean liger() {
+    return s.ligerKernels() && !a.family().normHasBias() && a.mlp().gated();
   }
 
   /** Bytes of a residual-stream element: fp32 where fp32 norms feed bitsandbytes linears. */

@@ -35,7 +35,7 @@ public final class CasesFile {
    */
   public static final List<String> OPTIONAL_SETUP = List.of("grad_accum", "tensor_parallel",
       "optimizer_in_backward", "optimizer_foreach", "fsdp_mixed_units", "accumulate_no_sync",
-      "loop_keeps_output", "loop_keeps_last_step", "quant_keeps_input", "fp32_norms", "framework");
+      "loop_keeps_output", "loop_keeps_last_step", "quant_keeps_input", "fp32_norms", "liger_kernels", "framework");
   private static final List<String> SETUP = Stream.concat(Stream.of("method", "lora_rank", "lora_targets",
       "quant", "precision", "optimizer", "micro_batch", "seq_len", "grad_ckpt", "gpus", "sharding", "offload",
       "attention", "loss"), OPTIONAL_SETUP.stream()).toList();
@@ -73,8 +73,8 @@ public final class CasesFile {
   /**
    * The bundled holdout cases: measurements from sources neither the calibration nor the
    * validation rows cite, gathered after the model was built, with only the calibration columns.
-   * Their misses led to five terms (FSDP's and DeepSpeed stage 3's fragmentation, eager
-   * attention's backward, fp32 norms, stage 3's gradient buffers), and the FSDP fragmentation
+   * Their misses led to six terms (FSDP's and DeepSpeed stage 3's fragmentation, eager
+   * attention's backward, fp32 norms, stage 3's gradient buffers, Liger's kernels), and the FSDP fragmentation
    * takes its value from the reserved/active pairs some of those sources publish, so those rows do
    * not test it (docs/predictor.md says which).
    */
@@ -171,7 +171,7 @@ public final class CasesFile {
           case "lora_rank", "micro_batch", "seq_len", "gpus", "grad_accum", "tensor_parallel" ->
               spec.put(key, parseLong(value));
           case "optimizer_in_backward", "optimizer_foreach", "fsdp_mixed_units", "accumulate_no_sync",
-              "loop_keeps_output", "loop_keeps_last_step", "quant_keeps_input", "fp32_norms" -> spec.put(key, parseBool(value));
+              "loop_keeps_output", "loop_keeps_last_step", "quant_keeps_input", "fp32_norms", "liger_kernels" -> spec.put(key, parseBool(value));
           default -> spec.put(key, value);
         }
       }

@@ -83,7 +83,8 @@ public final class FitLadder {
     steps.add(new Step("fused cross-entropy (Liger, Cut Cross-Entropy)",
         "a kernel library (HF Trainer: use_liger_kernel=True), step time about the same",
         spec -> spec.model().hasLmHead() && spec.setup().loss() != Loss.FUSED
-            ? spec.withSetup(spec.setup().with(b -> b.loss(Loss.FUSED))) : spec));
+            ? spec.withSetup(spec.setup().with(b -> b.loss(Loss.FUSED)
+                .ligerKernels(TrainingSetup.ligerKernelsByDefault(Loss.FUSED)))) : spec));
     steps.add(new Step("activation checkpointing", "about 30 % more step time (one extra forward)",
         spec -> spec.withSetup(spec.setup().with(b -> b.checkpointing(Checkpointing.FULL)))));
     steps.add(new Step("8-bit optimizer", "negligible (bitsandbytes blockwise states)",

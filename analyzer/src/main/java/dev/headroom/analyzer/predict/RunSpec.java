@@ -31,7 +31,7 @@ public record RunSpec(Architecture model, TrainingSetup setup, Gpu gpu) {
       "lora_dropout", "quant", "precision", "optimizer", "micro_batch", "seq_len", "grad_ckpt",
       "attention", "loss", "grad_accum", "gpus", "sharding", "offload", "gpu",
       "expandable_segments", "tensor_parallel", "optimizer_in_backward", "optimizer_foreach",
-      "fsdp_mixed_units", "accumulate_no_sync", "loop_keeps_output", "loop_keeps_last_step", "quant_keeps_input", "fp32_norms", "framework");
+      "fsdp_mixed_units", "accumulate_no_sync", "loop_keeps_output", "loop_keeps_last_step", "quant_keeps_input", "fp32_norms", "liger_kernels", "framework");
 
   public RunSpec withSetup(TrainingSetup s) {
     return new RunSpec(model, s, gpu);
@@ -127,6 +127,8 @@ public record RunSpec(Architecture model, TrainingSetup setup, Gpu gpu) {
           .quantKeepsInput(v.bool("quant_keeps_input", d.quantKeepsInput()))
           .fp32Norms(v.bool("fp32_norms", TrainingSetup.fp32NormsByDefault(method,
               v.label("precision", Precision.values(), d.precision()))))
+          .ligerKernels(v.bool("liger_kernels", TrainingSetup.ligerKernelsByDefault(
+              v.label("loss", Loss.values(), d.loss()))))
           .framework(v.label("framework", Framework.values(), d.framework()))
           .build();
       return new RunSpec(model, setup, gpu);
@@ -189,6 +191,7 @@ public record RunSpec(Architecture model, TrainingSetup setup, Gpu gpu) {
     o.put("loop_keeps_last_step", s.loopKeepsLastStep());
     o.put("quant_keeps_input", s.quantKeepsInput());
     o.put("fp32_norms", s.fp32Norms());
+    o.put("liger_kernels", s.ligerKernels());
     o.put("framework", s.framework().label());
     return o;
   }

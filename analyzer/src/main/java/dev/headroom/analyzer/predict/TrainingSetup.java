@@ -53,6 +53,11 @@ import java.util.function.UnaryOperator;
  *     its input's dtype ({@code out.to(inp_dtype)}), so from the first MLP on the residual stream,
  *     and with it every checkpointed layer input, is fp32. Matters with {@code quant} only: a plain
  *     {@code nn.Linear} under autocast returns 16 bits and the stream stays 16-bit
+ * @param ligerKernels Liger-Kernel's RMSNorm and SwiGLU/GeGLU kernels replace HF's (its
+ *     {@code apply_liger_kernel_to_*}, HF's {@code use_liger_kernel}): the norm keeps its 16-bit
+ *     input and an fp32 rstd a row ({@code save_for_backward(X, W, RSTD)}), not the fp32 copy, and
+ *     the gated activation keeps the gate and up outputs only ({@code save_for_backward(a, b)}),
+ *     recomputing the activation in backward. Llama-style blocks (RMSNorm, gated MLP) only
  * @param framework whose model and training code runs: {@link Framework#LITGPT} adds what litgpt's
  *     implementation keeps beyond the generic count (see {@link Framework})
  */
@@ -83,6 +88,7 @@ public record TrainingSetup(
     boolean loopKeepsLastStep,
     boolean quantKeepsInput,
     boolean fp32Norms,
+    boolean ligerKernels,
     Framework framework) {
 
   public TrainingSetup {
@@ -145,6 +151,15 @@ public record TrainingSetup(
    */
   public static boolean fp32NormsByDefault(Method method, Precision precision) {
     return method == Method.QLORA && precision.fp32Master();
+  }
+
+  /**
+   * Whether a setup that does not say runs Liger's norm and activation kernels: a fused loss is
+   * most often Liger's, and {@code use_liger_kernel} / {@code apply_liger_kernel_to_*} swap in
+   * the norm, activation and RoPE kernels with it by default; Cut Cross-Entropy alone does not.
+   */
+  public static boolean ligerKernelsByDefault(Loss loss) {
+    return loss == Loss.FUSED;
   }
 
   /** GPUs that hold replicas or shards of the same tensor-parallel slice: {@code gpus / t}. */
@@ -234,6 +249,7 @@ public record TrainingSetup(
     private boolean loopKeepsLastStep = true;
     private boolean quantKeepsInput = true;
     private boolean fp32Norms;
+    private boolean ligerKernels;
     private Framework framework = Framework.GENERIC;
 
     public Builder() {
@@ -266,6 +282,7 @@ public record TrainingSetup(
       loopKeepsLastStep = s.loopKeepsLastStep;
       quantKeepsInput = s.quantKeepsInput;
       fp32Norms = s.fp32Norms;
+      ligerKernels = s.ligerKernels;
       framework = s.framework;
     }
 
@@ -295,6 +312,7 @@ public record TrainingSetup(
     public Builder loopKeepsLastStep(boolean v) { loopKeepsLastStep = v; return this; }
     public Builder quantKeepsInput(boolean v) { quantKeepsInput = v; return this; }
     public Builder fp32Norms(boolean v) { fp32Norms = v; return this; }
+    public Builder ligerKernels(boolean v) { ligerKernels = v; return this; }
     public Builder framework(Framework v) { framework = v; return this; }
 
     /** The setup, checked as the record's constructor checks every setup. */
@@ -302,7 +320,7 @@ public record TrainingSetup(
       return new TrainingSetup(method, loraRank, loraTargets, loraDropout, quant, precision, optimizer,
           microBatch, seqLen, checkpointing, attention, loss, gradAccum, gpus, sharding, offload,
           expandableSegments, tensorParallel, optimizerInBackward, optimizerForeach, fsdpMixedUnits,
-          accumulateNoSync, loopKeepsOutput, loopKeepsLastStep, quantKeepsInput, fp32Norms, framework);
+          accumulateNoSync, loopKeepsOutput, loopKeepsLastStep, quantKeepsInput, fp32Norms, ligerKernels, framework);
     }
   }
 

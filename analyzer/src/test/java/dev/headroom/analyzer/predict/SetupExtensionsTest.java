@@ -448,4 +448,23 @@ class SetupExtensionsTest {
     assertThat(new ActivationModel(lora.model(), lora.setup()).layerInputPerToken()).isEqualTo(2L * 4096);
     assertThat(lora.setup().inertSettings()).anySatisfy(n -> assertThat(n).startsWith("fp32_norms changes memory only"));
   }
+
+  @Test
+  void ligersNormAndActivationKernelsKeepLessThanHfsAndComeWithItsFusedLoss() {
+    String llama = "{\"model\":\"llama-3-8b\",\"precision\":\"bf16-true\",\"grad_ckpt\":\"none\",\"loss\":";
+    RunSpec fused = RunSpec.parse(llama + "\"fused\"}", "test");
+    RunSpec hfKernels = RunSpec.parse(llama + "\"fused\",\"liger_kernels\":false}", "test");
+    assertThat(fused.setup().ligerKernels()).isTrue();
+    assertThat(RunSpec.parse(llama + "\"standard\"}", "test").setup().ligerKernels()).isFalse();
+    long liger = new ActivationModel(fused.model(), fused.setup()).perLayerPerToken();
+    long hf = new ActivationModel(hfKernels.model(), hfKernels.setup()).perLayerPerToken();
+    // Per layer and token: the activation output (cb·i) and, for each of the two norms whose weight
+    // trains, the fp32 copy and the product input (4h + 2h) against the input and an rstd (2h + 4).
+    assertThat(hf - liger).isEqualTo(2L * 14336 + 2 * (6L * 4096 - (2L * 4096 + 4)));
+    // Liger has no kernels for a LayerNorm block with a plain GeLU MLP: nothing changes there.
+    RunSpec falcon = RunSpec.parse("{\"model\":\"falcon-7b\",\"loss\":\"fused\"}", "test");
+    RunSpec falconHf = RunSpec.parse("{\"model\":\"falcon-7b\",\"loss\":\"fused\",\"liger_kernels\":false}", "test");
+    assertThat(new ActivationModel(falcon.model(), falcon.setup()).perLayerPerToken())
+        .isEqualTo(new ActivationModel(falconHf.model(), falconHf.setup()).perLayerPerToken());
+  }
 }
