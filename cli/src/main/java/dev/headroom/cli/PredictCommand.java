@@ -149,7 +149,8 @@ final class PredictCommand implements Runnable {
       + "first) (default: sdpa).")
   String attention;
 
-  @Option(names = "--loss", paramLabel = "L", description = "standard | chunked | fused cross-entropy (default: standard).")
+  @Option(names = "--loss", paramLabel = "L", description = "standard | chunked | fused | compute-dtype cross-entropy: standard is HF's, "
+      + "upcast to fp32; compute-dtype a loop's own loss on the 16-bit logits, no upcast (default: standard).")
   String loss;
 
   @Option(names = "--grad-accum", paramLabel = "N", description = "Gradient-accumulation steps (default: 1).")

@@ -370,6 +370,7 @@ final class ActivationModel {
       // and their log-softmax are fp32, then the chunks and their gradients.
       case CHUNKED -> (litgpt() ? 2 * 4 * v : 3 * cb * v) + softcap;
       case FUSED -> 0;
+      case COMPUTE_DTYPE -> 3 * cb * v + (s.loopKeepsOutput() ? cb * v : 0) + softcap;
     };
   }
 
@@ -387,6 +388,7 @@ final class ActivationModel {
       case STANDARD -> s.loopKeepsOutput() ? 4 * a.vocab() : 0;
       case CHUNKED -> litgpt() ? 4 * a.vocab() : 0;
       case FUSED -> 0;
+      case COMPUTE_DTYPE -> s.loopKeepsOutput() ? cb * a.vocab() : 0;
     };
   }
 

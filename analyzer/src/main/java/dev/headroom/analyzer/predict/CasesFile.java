@@ -73,8 +73,9 @@ public final class CasesFile {
   /**
    * The bundled holdout cases: measurements from sources neither the calibration nor the
    * validation rows cite, gathered after the model was built, with only the calibration columns.
-   * Their misses led to six terms (FSDP's and DeepSpeed stage 3's fragmentation, eager
-   * attention's backward, fp32 norms, stage 3's gradient buffers, Liger's kernels), and the FSDP fragmentation
+   * Their misses led to eight terms (FSDP's and DeepSpeed stage 3's fragmentation, eager
+   * attention's backward, fp32 norms, stage 3's gradient buffers, Liger's kernels, a loss in the
+   * compute dtype, FSDP's offloaded gradient shards), and the FSDP fragmentation
    * takes its value from the reserved/active pairs some of those sources publish, so those rows do
    * not test it (docs/predictor.md says which).
    */

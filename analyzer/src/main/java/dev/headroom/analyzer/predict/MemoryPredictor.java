@@ -217,6 +217,21 @@ public final class MemoryPredictor {
     Breakdown atBackward = new Breakdown(weights, Math.max(persistentGrads, headGrad),
         optimizerTorch + inBackwardStep, stash + recompute + working, heldLogits,
         fixed + transientShards + unitGrads);
+    // FSDP with CPUOffload(offload_params=True) keeps each unit's reduce-scattered gradient shard
+    // on the GPU (_saved_grad_shard) beside its CPU copy until backward finishes
+    // (_finalize_params; torch 1.13's fully_sharded_data_parallel.py, 2.x's
+    // _runtime_utils._accumulate_sharded_grad). The shards pile up as the kept layer inputs are
+    // consumed, so the backward's peak is at its start (every input, no shard) or at its end
+    // (every shard, the first layer's recomputation and gradients only).
+    long offloadedGradShards = fsdp && paramsOff && !s.optimizerInBackward() ? (long) (gradsAll / gradShare) : 0;
+    if (offloadedGradShards > 0) {
+      long firstLayer = (s.checkpointing() == Checkpointing.FULL ? recompute : stash / a.layers()) + working;
+      Breakdown atBackwardEnd = new Breakdown(weights, persistentGrads + offloadedGradShards,
+          optimizerTorch, firstLayer, heldLogits, fixed + transientShards + unitGrads);
+      if (atBackwardEnd.totalBytes() > atBackward.totalBytes()) {
+        atBackward = atBackwardEnd;
+      }
+    }
     // With the optimizer in backward there is no step after backward: each gradient was applied
     // and freed as it was produced, so only the weights and states remain.
     Breakdown atStep = s.optimizerInBackward()

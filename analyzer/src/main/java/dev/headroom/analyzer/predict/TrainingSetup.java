@@ -459,7 +459,13 @@ public record TrainingSetup(
     /** Logits kept in the compute dtype, cross-entropy per chunk (litgpt, torchtune chunked CE). */
     CHUNKED("chunked"),
     /** Fused linear + cross-entropy (Liger, Cut-Cross-Entropy): logits never materialised. */
-    FUSED("fused", "liger", "fused-linear-cross-entropy", "cut-cross-entropy", "cce");
+    FUSED("fused", "liger", "fused-linear-cross-entropy", "cut-cross-entropy", "cce"),
+    /**
+     * Cross-entropy over all the logits in the compute dtype, no upcast: a loop's own
+     * {@code CrossEntropyLoss} on the 16-bit {@code output.logits} that transformers from 4.46
+     * returns when called without labels. The logits, the log-softmax output and its gradient.
+     */
+    COMPUTE_DTYPE("compute-dtype", "no-upcast");
     private final String label;
     private final List<String> aliases;
     Loss(String label, String... aliases) { this.label = label; this.aliases = List.of(aliases); }

@@ -467,4 +467,31 @@ class SetupExtensionsTest {
     assertThat(new ActivationModel(falcon.model(), falcon.setup()).perLayerPerToken())
         .isEqualTo(new ActivationModel(falconHf.model(), falconHf.setup()).perLayerPerToken());
   }
+
+  @Test
+  void fsdpWithParameterOffloadKeepsTheGradientShardsOnTheGpuUntilBackwardEnds() {
+    String base = "{\"model\":\"llama-2-13b\",\"precision\":\"bf16-true\",\"micro_batch\":2,\"seq_len\":8192,"
+        + "\"grad_ckpt\":\"full\",\"gpus\":2,\"sharding\":\"fsdp-full\",\"offload\":\"params-optimizer\"";
+    Prediction offloaded = predict(base + "}");
+    assertThat(offloaded.peakPhase()).isEqualTo("backward");
+    Breakdown b = offloaded.breakdown(Metric.ALLOCATED);
+    long params = RunSpec.parse(base + "}", "test").model().params();
+    // Every bf16 gradient shard of this GPU's half, and no model state otherwise.
+    assertThat(b.gradientsBytes()).isEqualTo((long) (params * 2.0 / 2));
+    assertThat(b.weightsBytes()).isZero();
+    // LoRA's shards are its adapters' only: the kept layer inputs decide that backward instead.
+    Prediction lora = predict(base.replace("\"precision\"", "\"method\":\"lora\",\"precision\"") + "}");
+    assertThat(lora.breakdown(Metric.ALLOCATED).gradientsBytes()).isZero();
+  }
+
+  @Test
+  void aLossInTheComputeDtypeHoldsThreeSixteenBitVocabularyTensorsATokenNotTwelveBytes() {
+    String llama = "{\"model\":\"llama-3-8b\",\"precision\":\"bf16-true\",\"loss\":";
+    RunSpec hf = RunSpec.parse(llama + "\"standard\"}", "test");
+    RunSpec own = RunSpec.parse(llama + "\"compute-dtype\"}", "test");
+    assertThat(new ActivationModel(hf.model(), hf.setup()).logitsPerToken()).isEqualTo(12L * 128256);
+    assertThat(new ActivationModel(own.model(), own.setup()).logitsPerToken()).isEqualTo(3L * 2 * 128256);
+    RunSpec kept = RunSpec.parse(llama + "\"compute-dtype\",\"loop_keeps_output\":true}", "test");
+    assertThat(new ActivationModel(kept.model(), kept.setup()).logitsHeldThroughBackwardPerToken()).isEqualTo(2L * 128256);
+  }
 }
