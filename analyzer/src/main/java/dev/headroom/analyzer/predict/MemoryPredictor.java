@@ -145,6 +145,11 @@ public final class MemoryPredictor {
     long rootStoredBytes = (a.embeddingParams() + a.headParams()) * cb / tp;
     long layerTrainable = trainable / a.layers() / tp;
     long persistentComm = 0;
+    // DeepSpeed stage 3 allocates two gradient buffers when the optimizer is built and keeps them
+    // for the run (stage3.py, contiguous_gradients, the default): its reduce bucket of
+    // reduce_bucket_size elements, and this GPU's whole gradient partition, flat
+    // (grad_partitions_flat_buffer), so its gradients exist from the first forward.
+    boolean zeroStage3Buffers = sh == Sharding.ZERO3 && !optOff;
     long gathered = 0;
     long unitGrads = 0;
     switch (sh) {
@@ -155,11 +160,8 @@ public final class MemoryPredictor {
         gathered = 2 * layerStoredBytes + rootStoredBytes; // current + prefetched block, and the root
         // unsharded gradient of one unit before reduce-scatter (the whole flat parameter when mixed)
         unitGrads = mixedUnits ? layerStoredBytes : layerTrainable * cb;
-        if (sh == Sharding.ZERO3 && !optOff) {
-          // DeepSpeed stage 3 allocates its reduce bucket (reduce_bucket_size elements) when the
-          // optimizer is built and keeps it for the run (stage3.py, contiguous_gradients, the
-          // default); its flat gradient partition is counted with the gradients below.
-          persistentComm = Math.min(c.zeroBucketElements(), trainable / tp) * cb;
+        if (zeroStage3Buffers) {
+          persistentComm = Math.min(c.zeroBucketElements(), trainable / tp) * cb; // the reduce bucket
         }
       }
       case NONE -> { }
@@ -196,10 +198,7 @@ public final class MemoryPredictor {
     // Under no_sync() FSDP skips the reduce-scatter on accumulation micro-steps and keeps each
     // unit's gradient unsharded until the synchronising one (PyTorch FSDP no_sync docs).
     boolean unshardedAccumulation = gradsPersist && s.noSyncAccumulation() && fsdp && !optOff;
-    // DeepSpeed stage 3 also allocates this GPU's whole gradient partition, flat, with the
-    // optimizer (grad_partitions_flat_buffer), so its gradients exist from the first forward.
-    boolean zeroGradBuffer = sh == Sharding.ZERO3 && !optOff;
-    long persistentGrads = !gradsPersist && !zeroGradBuffer ? 0 : unshardedAccumulation ? (long) gradsAll : grads;
+    long persistentGrads = !gradsPersist && !zeroStage3Buffers ? 0 : unshardedAccumulation ? (long) gradsAll : grads;
     // The head's weight gradient is the first large one backward produces. With the optimizer
     // in backward it is also the largest gradient ever alive, plus that parameter's own
     // foreach temporary while it is stepped.
@@ -252,10 +251,9 @@ public final class MemoryPredictor {
 
     // FSDP's communication streams exist once it shards over more than one GPU; DeepSpeed stage 3
     // reduces on a side stream (overlap_comm, true by default for stage 3) even on one GPU.
-    boolean fsdpStreams = (s.sharding() == Sharding.FSDP_FULL || s.sharding() == Sharding.FSDP_GRAD_OP)
-        && s.dataParallel() > 1 || s.sharding() == Sharding.ZERO3;
+    boolean commStreams = fsdp && s.dataParallel() > 1 || sh == Sharding.ZERO3;
     double fragmentation = s.expandableSegments() ? c.fragmentationExpandable()
-        : fsdpStreams ? c.fragmentationFsdp() : c.fragmentation();
+        : commStreams ? c.fragmentationFsdp() : c.fragmentation();
     Breakdown reserved = allocated.plusOverhead((long) (allocated.totalBytes() * fragmentation));
     long nccl = s.gpus() > 1 ? c.ncclBytes() : 0;
     long deviceBeforePaged = reserved.totalBytes() + c.cudaContextBytes() + nccl;

@@ -99,19 +99,21 @@ public record RunSpec(Architecture model, TrainingSetup setup, Gpu gpu) {
       gpu = GpuCatalogue.resolve(g.asText(), where + ": gpu");
     }
     try {
+      Precision precision = v.label("precision", Precision.values(), d.precision());
+      Loss loss = v.label("loss", Loss.values(), d.loss());
       TrainingSetup setup = new TrainingSetup.Builder()
           .method(method)
           .loraRank(v.positiveInt("lora_rank", d.loraRank()))
           .loraTargets(targets)
           .loraDropout(v.number("lora_dropout", d.loraDropout()))
           .quant(quant)
-          .precision(v.label("precision", Precision.values(), d.precision()))
+          .precision(precision)
           .optimizer(v.label("optimizer", Optimizer.values(), d.optimizer()))
           .microBatch(v.positiveInt("micro_batch", d.microBatch()))
           .seqLen(v.positiveInt("seq_len", d.seqLen()))
           .checkpointing(v.label("grad_ckpt", Checkpointing.values(), d.checkpointing()))
           .attention(v.label("attention", Attention.values(), d.attention()))
-          .loss(v.label("loss", Loss.values(), d.loss()))
+          .loss(loss)
           .gradAccum(v.positiveInt("grad_accum", d.gradAccum()))
           .gpus(gpus)
           .sharding(sharding)
@@ -125,10 +127,8 @@ public record RunSpec(Architecture model, TrainingSetup setup, Gpu gpu) {
           .loopKeepsOutput(v.bool("loop_keeps_output", d.loopKeepsOutput()))
           .loopKeepsLastStep(v.bool("loop_keeps_last_step", d.loopKeepsLastStep()))
           .quantKeepsInput(v.bool("quant_keeps_input", d.quantKeepsInput()))
-          .fp32Norms(v.bool("fp32_norms", TrainingSetup.fp32NormsByDefault(method,
-              v.label("precision", Precision.values(), d.precision()))))
-          .ligerKernels(v.bool("liger_kernels", TrainingSetup.ligerKernelsByDefault(
-              v.label("loss", Loss.values(), d.loss()))))
+          .fp32Norms(v.bool("fp32_norms", TrainingSetup.fp32NormsByDefault(method, precision)))
+          .ligerKernels(v.bool("liger_kernels", TrainingSetup.ligerKernelsByDefault(loss)))
           .framework(v.label("framework", Framework.values(), d.framework()))
           .build();
       return new RunSpec(model, setup, gpu);
