@@ -147,8 +147,9 @@ public final class MemoryPredictor {
     long persistentComm = 0;
     // DeepSpeed stage 3 allocates two gradient buffers when the optimizer is built and keeps them
     // for the run (stage3.py, contiguous_gradients, the default): its reduce bucket of
-    // reduce_bucket_size elements, and this GPU's whole gradient partition, flat
-    // (grad_partitions_flat_buffer), so its gradients exist from the first forward.
+    // reduce_bucket_size elements on the GPU, offload or not, and this GPU's whole gradient
+    // partition, flat (grad_partitions_flat_buffer), on the GPU unless the optimizer is offloaded,
+    // so its gradients exist from the first forward.
     boolean zeroStage3Buffers = sh == Sharding.ZERO3 && !optOff;
     long gathered = 0;
     long unitGrads = 0;
@@ -160,7 +161,7 @@ public final class MemoryPredictor {
         gathered = 2 * layerStoredBytes + rootStoredBytes; // current + prefetched block, and the root
         // unsharded gradient of one unit before reduce-scatter (the whole flat parameter when mixed)
         unitGrads = mixedUnits ? layerStoredBytes : layerTrainable * cb;
-        if (zeroStage3Buffers) {
+        if (sh == Sharding.ZERO3) {
           persistentComm = Math.min(c.zeroBucketElements(), trainable / tp) * cb; // the reduce bucket
         }
       }

@@ -425,6 +425,12 @@ class SetupExtensionsTest {
     assertThat(z.gradientsBytes()).isEqualTo(8_030_261_248L * 2 / 8);
     // And the reduce bucket, reduce_bucket_size = 5e8 fp16 elements.
     assertThat(z.overheadBytes() - f.overheadBytes()).isEqualTo(500_000_000L * 2);
+    // With everything offloaded the partition lives in host RAM; the bucket stays on the GPU.
+    String off = base.replace("\"gpus\":8", "\"gpus\":8,\"offload\":\"params-optimizer\"");
+    Breakdown zOff = predict(off + "\"zero3\"}").breakdown(Metric.ALLOCATED);
+    Breakdown fOff = predict(off + "\"fsdp-full\"}").breakdown(Metric.ALLOCATED);
+    assertThat(zOff.gradientsBytes()).isZero();
+    assertThat(zOff.overheadBytes() - fOff.overheadBytes()).isEqualTo(500_000_000L * 2);
   }
 
   @Test
