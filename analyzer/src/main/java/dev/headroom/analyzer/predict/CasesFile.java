@@ -73,11 +73,9 @@ public final class CasesFile {
   /**
    * The bundled holdout cases: measurements from sources neither the calibration nor the
    * validation rows cite, gathered after the model was built, with only the calibration columns.
-   * Their misses led to eight terms (FSDP's and DeepSpeed stage 3's fragmentation, eager
-   * attention's backward, fp32 norms, stage 3's gradient buffers, Liger's kernels, a loss in the
-   * compute dtype, FSDP's offloaded gradient shards), and the FSDP fragmentation
-   * takes its value from the reserved/active pairs some of those sources publish, so those rows do
-   * not test it (docs/predictor.md says which).
+   * Their misses led to terms of the model, and the FSDP fragmentation takes its value from
+   * reserved/active pairs some of those sources publish, so those rows do not test it
+   * (docs/predictor.md lists the terms and the rows).
    */
   public static List<PredictionCase> holdout() {
     return parse(CsvTable.bundledText(HOLDOUT), "holdout-cases.csv");
