@@ -83,8 +83,7 @@ public final class FitLadder {
     steps.add(new Step("fused cross-entropy (Liger, Cut Cross-Entropy)",
         "a kernel library (HF Trainer: use_liger_kernel=True), step time about the same",
         spec -> spec.model().hasLmHead() && spec.setup().loss() != Loss.FUSED
-            ? spec.withSetup(spec.setup().with(b -> b.loss(Loss.FUSED)
-                .ligerKernels(TrainingSetup.ligerKernelsByDefault(Loss.FUSED)))) : spec));
+            ? spec.withSetup(spec.setup().with(b -> b.loss(Loss.FUSED))) : spec));
     steps.add(new Step("activation checkpointing", "about 30 % more step time (one extra forward)",
         spec -> spec.withSetup(spec.setup().with(b -> b.checkpointing(Checkpointing.FULL)))));
     steps.add(new Step("8-bit optimizer", "negligible (bitsandbytes blockwise states)",
@@ -118,8 +117,7 @@ public final class FitLadder {
           }
           // Recommended today: a current bitsandbytes, whose 4-bit matmul keeps no input.
           return spec.withSetup(s.with(b -> {
-            b.method(Method.QLORA).quant(Quant.NF4_DQ).quantKeepsInput(false)
-                .fp32Norms(TrainingSetup.fp32NormsByDefault(Method.QLORA, s.precision()));
+            b.method(Method.QLORA).quant(Quant.NF4_DQ).quantKeepsInput(false);
             // A full fine-tune has no adapters yet: the QLoRA paper's recipe, r16 on every linear.
             return s.method() == Method.FULL ? b.loraRank(16).loraTargets(LoraTarget.allLinear()) : b;
           }));

@@ -127,8 +127,8 @@ public record RunSpec(Architecture model, TrainingSetup setup, Gpu gpu) {
           .loopKeepsOutput(v.bool("loop_keeps_output", d.loopKeepsOutput()))
           .loopKeepsLastStep(v.bool("loop_keeps_last_step", d.loopKeepsLastStep()))
           .quantKeepsInput(v.bool("quant_keeps_input", d.quantKeepsInput()))
-          .fp32Norms(v.bool("fp32_norms", TrainingSetup.fp32NormsByDefault(method, precision)))
-          .ligerKernels(v.bool("liger_kernels", TrainingSetup.ligerKernelsByDefault(loss)))
+          .fp32Norms(v.said("fp32_norms"))
+          .ligerKernels(v.said("liger_kernels"))
           .framework(v.label("framework", Framework.values(), d.framework()))
           .build();
       return new RunSpec(model, setup, gpu);
@@ -140,7 +140,7 @@ public record RunSpec(Architecture model, TrainingSetup setup, Gpu gpu) {
     }
   }
 
-  /** The spec as JSON with every key spelled out (the model by name when it is a preset). */
+  /** The spec as JSON with every key spelled out but the derived ones left unsaid (the model by name when it is a preset). */
   public ObjectNode toJson() {
     ObjectNode o = ModelConfigs.JSON.createObjectNode();
     if (ModelPresets.bundled().canonical(model.name()).isPresent() && model.declaredParams() == 0) {
@@ -190,8 +190,13 @@ public record RunSpec(Architecture model, TrainingSetup setup, Gpu gpu) {
     o.put("loop_keeps_output", s.loopKeepsOutput());
     o.put("loop_keeps_last_step", s.loopKeepsLastStep());
     o.put("quant_keeps_input", s.quantKeepsInput());
-    o.put("fp32_norms", s.fp32Norms());
-    o.put("liger_kernels", s.ligerKernels());
+    // Written only when said: left out, each is derived again from what it depends on.
+    if (s.fp32NormsSaid() != null) {
+      o.put("fp32_norms", s.fp32NormsSaid());
+    }
+    if (s.ligerKernelsSaid() != null) {
+      o.put("liger_kernels", s.ligerKernelsSaid());
+    }
     o.put("framework", s.framework().label());
     return o;
   }
@@ -236,9 +241,15 @@ public record RunSpec(Architecture model, TrainingSetup setup, Gpu gpu) {
     }
 
     boolean bool(String key, boolean fallback) {
+      Boolean said = said(key);
+      return said == null ? fallback : said;
+    }
+
+    /** The key's boolean, or null where the spec leaves it out (its default is derived). */
+    Boolean said(String key) {
       JsonNode v = node.get(key);
       if (v == null || v.isNull()) {
-        return fallback;
+        return null;
       }
       if (!v.isBoolean()) {
         throw new SpecException(where + ": key '" + key + "' must be true or false, got " + v);

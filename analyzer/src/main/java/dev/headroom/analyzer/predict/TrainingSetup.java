@@ -46,14 +46,18 @@ import java.util.function.UnaryOperator;
  *     {@code ctx.tensors = (A, B)}, removed by bitsandbytes PR #1270, July 2024) and its 8-bit
  *     {@code MatMul8bitLt} still does; false for bitsandbytes 4-bit from 0.43.2 on and for
  *     torchao's NF4 ({@code LinearNF4} saves only the weight), which torchtune uses
- * @param fp32Norms the norm weights are fp32 while the model computes in 16 bits: PEFT's
+ * @param fp32NormsSaid whether the norm weights are fp32, or null where the spec did not say
+ *     ({@link #fp32Norms()} then derives it from the method and precision). They are fp32 in a
+ *     16-bit model when PEFT's
  *     {@code prepare_model_for_kbit_training} casts every non-quantised parameter to fp32, TRL's
  *     SFTTrainer calls it for a 4-bit model and then keeps the norms fp32, as the QLoRA reference
  *     script does. An fp32 norm weight promotes its output to fp32, a bitsandbytes linear returns
  *     its input's dtype ({@code out.to(inp_dtype)}), so from the first MLP on the residual stream,
  *     and with it every checkpointed layer input, is fp32. Matters with {@code quant} only: a plain
  *     {@code nn.Linear} under autocast returns 16 bits and the stream stays 16-bit
- * @param ligerKernels Liger-Kernel's RMSNorm and SwiGLU/GeGLU kernels replace HF's (its
+ * @param ligerKernelsSaid whether Liger's kernels run, or null where the spec did not say
+ *     ({@link #ligerKernels()} then derives it from the loss). Liger-Kernel's RMSNorm and
+ *     SwiGLU/GeGLU kernels replace HF's (its
  *     {@code apply_liger_kernel_to_*}, HF's {@code use_liger_kernel}): the norm keeps its 16-bit
  *     input and an fp32 rstd a row ({@code save_for_backward(X, W, RSTD)}), not the fp32 copy, and
  *     the gated activation keeps the gate and up outputs only ({@code save_for_backward(a, b)}),
@@ -87,8 +91,8 @@ public record TrainingSetup(
     boolean loopKeepsOutput,
     boolean loopKeepsLastStep,
     boolean quantKeepsInput,
-    boolean fp32Norms,
-    boolean ligerKernels,
+    Boolean fp32NormsSaid,
+    Boolean ligerKernelsSaid,
     Framework framework) {
 
   public TrainingSetup {
@@ -145,21 +149,22 @@ public record TrainingSetup(
   }
 
   /**
-   * Whether a setup that does not say has fp32 norms: a mixed-precision QLoRA is HF Trainer's
-   * autocast over PEFT's kbit preparation, which keeps them fp32; torchtune, litgpt and
-   * fsdp_qlora train QLoRA in bf16-true.
+   * Whether the norm weights are fp32: as said, else a mixed-precision QLoRA's, which is HF
+   * Trainer's autocast over PEFT's kbit preparation, keeping them fp32 (torchtune, litgpt and
+   * fsdp_qlora train QLoRA in bf16-true). Derived on every read, so a setup changed to QLoRA or
+   * to mixed precision (the {@code --fit} rungs) gets the default of what it became.
    */
-  public static boolean fp32NormsByDefault(Method method, Precision precision) {
-    return method == Method.QLORA && precision.fp32Master();
+  public boolean fp32Norms() {
+    return fp32NormsSaid != null ? fp32NormsSaid : method == Method.QLORA && precision.fp32Master();
   }
 
   /**
-   * Whether a setup that does not say runs Liger's norm and activation kernels: a fused loss is
-   * most often Liger's, and {@code use_liger_kernel} / {@code apply_liger_kernel_to_*} swap in
-   * the norm, activation and RoPE kernels with it by default; Cut Cross-Entropy alone does not.
+   * Whether Liger's norm and activation kernels run: as said, else with a fused loss, which is
+   * most often Liger's: {@code use_liger_kernel} / {@code apply_liger_kernel_to_*} swap in the
+   * norm, activation and RoPE kernels with it by default (Cut Cross-Entropy alone does not).
    */
-  public static boolean ligerKernelsByDefault(Loss loss) {
-    return loss == Loss.FUSED;
+  public boolean ligerKernels() {
+    return ligerKernelsSaid != null ? ligerKernelsSaid : loss == Loss.FUSED;
   }
 
   /** GPUs that hold replicas or shards of the same tensor-parallel slice: {@code gpus / t}. */
@@ -208,7 +213,7 @@ public record TrainingSetup(
     if (!quantKeepsInput && quant == Quant.NONE) {
       notes.add("quant_keeps_input false describes a quantised matmul, and quant is none; ignored here");
     }
-    if (fp32Norms && quant == Quant.NONE) {
+    if (Boolean.TRUE.equals(fp32NormsSaid) && quant == Quant.NONE) {
       notes.add("fp32_norms changes memory only with a quantised (bitsandbytes) model: a 16-bit linear under"
           + " autocast returns 16 bits, so the residual stream stays 16-bit; ignored here");
     }
@@ -248,8 +253,8 @@ public record TrainingSetup(
     private boolean loopKeepsOutput;
     private boolean loopKeepsLastStep = true;
     private boolean quantKeepsInput = true;
-    private boolean fp32Norms;
-    private boolean ligerKernels;
+    private Boolean fp32Norms;
+    private Boolean ligerKernels;
     private Framework framework = Framework.GENERIC;
 
     public Builder() {
@@ -281,8 +286,8 @@ public record TrainingSetup(
       loopKeepsOutput = s.loopKeepsOutput;
       loopKeepsLastStep = s.loopKeepsLastStep;
       quantKeepsInput = s.quantKeepsInput;
-      fp32Norms = s.fp32Norms;
-      ligerKernels = s.ligerKernels;
+      fp32Norms = s.fp32NormsSaid;
+      ligerKernels = s.ligerKernelsSaid;
       framework = s.framework;
     }
 
@@ -311,8 +316,10 @@ public record TrainingSetup(
     public Builder loopKeepsOutput(boolean v) { loopKeepsOutput = v; return this; }
     public Builder loopKeepsLastStep(boolean v) { loopKeepsLastStep = v; return this; }
     public Builder quantKeepsInput(boolean v) { quantKeepsInput = v; return this; }
-    public Builder fp32Norms(boolean v) { fp32Norms = v; return this; }
-    public Builder ligerKernels(boolean v) { ligerKernels = v; return this; }
+    /** Said or not ({@code null}: derived from the method and precision). */
+    public Builder fp32Norms(Boolean v) { fp32Norms = v; return this; }
+    /** Said or not ({@code null}: derived from the loss). */
+    public Builder ligerKernels(Boolean v) { ligerKernels = v; return this; }
     public Builder framework(Framework v) { framework = v; return this; }
 
     /** The setup, checked as the record's constructor checks every setup. */

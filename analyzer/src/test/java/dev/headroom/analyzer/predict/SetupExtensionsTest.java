@@ -442,6 +442,10 @@ class SetupExtensionsTest {
     // HF Trainer's autocast over PEFT's kbit preparation by default; bf16-true stacks keep bf16 norms.
     assertThat(mixed.setup().fp32Norms()).isTrue();
     assertThat(pure.setup().fp32Norms()).isFalse();
+    // Unsaid, it follows what the setup becomes (a --fit rung); said, it stays.
+    assertThat(pure.setup().with(b -> b.precision(TrainingSetup.Precision.BF16_MIXED)).fp32Norms()).isTrue();
+    RunSpec saidPure = RunSpec.parse(qlora + "\"bf16-true\",\"fp32_norms\":false}", "test");
+    assertThat(saidPure.setup().with(b -> b.precision(TrainingSetup.Precision.BF16_MIXED)).fp32Norms()).isFalse();
     assertThat(new ActivationModel(mixed.model(), mixed.setup()).layerInputPerToken()).isEqualTo(4L * 4096);
     assertThat(new ActivationModel(pure.model(), pure.setup()).layerInputPerToken()).isEqualTo(2L * 4096);
     RunSpec said = RunSpec.parse(qlora + "\"bf16-mixed\",\"fp32_norms\":false}", "test");
